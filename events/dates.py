@@ -1,0 +1,99 @@
+"""Partial dates: a day, a month or a year, kept as the earliest and latest day it can mean.
+
+Pure values, no Django: parsing, formatting and comparison of valid-time dates.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+
+
+class Precision(str, Enum):
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+
+
+class InvalidDate(ValueError):
+    """A date that cannot exist or cannot be read (2017-02-30, 2017-13, 'soon')."""
+
+
+_ISO_PARTIAL = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?$")
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    earliest: date
+    latest: date
+    precision: Precision
+
+    def __post_init__(self) -> None:
+        if self.earliest > self.latest:
+            raise InvalidDate(f"{self.earliest} is after {self.latest}")
+
+    @classmethod
+    def from_parts(cls, year: int, month: int | None = None, day: int | None = None) -> PartialDate:
+        if day is not None and month is None:
+            raise InvalidDate("a day needs a month")
+        try:
+            if month is None:
+                return cls(date(year, 1, 1), date(year, 12, 31), Precision.YEAR)
+            if day is None:
+                last = calendar.monthrange(year, month)[1]
+                return cls(date(year, month, 1), date(year, month, last), Precision.MONTH)
+            exact = date(year, month, day)
+        except (ValueError, calendar.IllegalMonthError) as exc:
+            shown = "-".join(str(p) for p in (year, month, day) if p is not None)
+            raise InvalidDate(f"{shown!r} is not a date on the calendar") from exc
+        return cls(exact, exact, Precision.DAY)
+
+    @classmethod
+    def day(cls, value: date) -> PartialDate:
+        return cls(value, value, Precision.DAY)
+
+    @classmethod
+    def parse(cls, text: str | date | PartialDate) -> PartialDate:
+        """Read 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' (a date or a PartialDate passes through)."""
+        if isinstance(text, PartialDate):
+            return text
+        if isinstance(text, date):
+            return cls.day(text)
+        match = _ISO_PARTIAL.match(str(text).strip())
+        if not match:
+            raise InvalidDate(f"{text!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+        parts = {k: int(v) for k, v in match.groupdict().items() if v is not None}
+        return cls.from_parts(parts["year"], parts.get("month"), parts.get("day"))
+
+    @classmethod
+    def from_stored(cls, earliest: date, latest: date, precision: str) -> PartialDate:
+        return cls(earliest, latest, Precision(precision))
+
+    def __str__(self) -> str:
+        """The ISO form at its own precision: '2017', '2017-06', '2017-06-09'."""
+        if self.precision is Precision.YEAR:
+            return f"{self.earliest.year:04d}"
+        if self.precision is Precision.MONTH:
+            return f"{self.earliest.year:04d}-{self.earliest.month:02d}"
+        return self.earliest.isoformat()
+
+    def display(self) -> str:
+        """The date as a person writes it: '9 June 2017', 'June 2017', '2017'."""
+        if self.precision is Precision.YEAR:
+            return str(self.earliest.year)
+        month = calendar.month_name[self.earliest.month]
+        if self.precision is Precision.MONTH:
+            return f"{month} {self.earliest.year}"
+        return f"{self.earliest.day} {month} {self.earliest.year}"
+
+    def contains(self, day: date) -> bool:
+        return self.earliest <= day <= self.latest
+
+    def is_uncertain_at(self, day: date) -> bool:
+        """True when `day` falls inside the window, so it may be before the thing happened."""
+        return self.earliest <= day < self.latest
+
+    def overlaps(self, other: PartialDate) -> bool:
+        return self.earliest <= other.latest and other.earliest <= self.latest

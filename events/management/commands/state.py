@@ -1,0 +1,27 @@
+import json
+
+from django.core.management.base import BaseCommand
+
+from events import cli, queries
+from events.representations import state_document
+from events.textual import state_as_text
+
+
+class Command(BaseCommand):
+    help = "Print the organisation's state on a date: members and other statuses, offices, conflicts."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--at", required=True, help="the date, YYYY-MM-DD")
+        parser.add_argument("--known-at", help="what we believed at this moment (ISO datetime); default: now")
+        parser.add_argument("--org", default="sco")
+        parser.add_argument("--format", choices=["json", "text"], default="text")
+
+    def handle(self, *args, **options):
+        at = cli.day(options["at"], "--at")
+        known_at = cli.moment(options["known_at"], "--known-at") if options["known_at"] else None
+        organisation = cli.organisation(options["org"])
+        document = state_document(organisation, queries.state_at(organisation, at, known_at))
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(document, indent=2, ensure_ascii=False))
+        else:
+            self.stdout.write(state_as_text(organisation, document))

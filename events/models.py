@@ -1,0 +1,301 @@
+"""Organisations with their declared vocabulary, entities, sources and the append-only event log."""
+from __future__ import annotations
+
+import uuid
+from contextvars import ContextVar
+
+from django.db import models
+
+from .dates import PartialDate, Precision
+from .errors import ImmutableEventError
+from .kinds import KINDS, EntityType, Vocabulary
+
+# Set by events.store while it appends: the only context in which an Event row may be inserted.
+store_is_writing: ContextVar[bool] = ContextVar("store_is_writing", default=False)
+
+
+class Organisation(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=50, blank=True)
+    description = models.TextField(blank=True)
+    entity = models.ForeignKey(
+        "Entity", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="The entity that stands for the organisation itself.",
+    )
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+    def vocabulary(self) -> Vocabulary:
+        return Vocabulary(
+            organisation=self.slug,
+            statuses=frozenset(self.statuses.values_list("slug", flat=True)),
+            offices=frozenset(self.offices.values_list("slug", flat=True)),
+            meeting_types=frozenset(self.meeting_types.values_list("slug", flat=True)),
+        )
+
+
+class Status(models.Model):
+    """A membership status an organisation declares (member, observer, ...). Data, not code."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="statuses")
+    slug = models.SlugField()
+    label = models.CharField(max_length=100)
+    plural = models.SlugField(help_text="The key of this status's list in state output (members, observers).")
+    label_plural = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["organisation", "order", "slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "slug"], name="status_unique_slug"),
+            models.UniqueConstraint(fields=["organisation", "plural"], name="status_unique_plural"),
+        ]
+        verbose_name_plural = "statuses"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Office(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="offices")
+    slug = models.SlugField()
+    key = models.SlugField(help_text="The key of this office in state output (chair, secretary_general).")
+    label = models.CharField(max_length=200)
+    holder = models.CharField(max_length=20, choices=[(EntityType.STATE.value, "state"), (EntityType.PERSON.value, "person")])
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["organisation", "order", "slug"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "slug"], name="office_unique_slug")]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class MeetingType(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="meeting_types")
+    slug = models.SlugField()
+    label = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["organisation", "slug"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "slug"], name="meeting_type_unique_slug")]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Entity(models.Model):
+    class Type(models.TextChoices):
+        STATE = EntityType.STATE.value
+        PERSON = EntityType.PERSON.value
+        BODY = EntityType.BODY.value
+        PLACE = EntityType.PLACE.value
+        DOCUMENT = EntityType.DOCUMENT.value
+
+    slug = models.SlugField(max_length=100, unique=True)
+    type = models.CharField(max_length=20, choices=Type.choices)
+    name = models.CharField(max_length=200)
+    iso3 = models.CharField(
+        max_length=3, unique=True, null=True, blank=True, help_text="ISO 3166-1 alpha-3, for states."
+    )
+    country = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="A person's nationality, or the state a place is in.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "entities"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EntityAlias(models.Model):
+    """Another name for an entity, as documents write it; ingest resolves names through these."""
+
+    class Kind(models.TextChoices):
+        ALIAS = "alias"
+        DEMONYM = "demonym"
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ALIAS)
+
+    class Meta:
+        ordering = ["entity", "name"]
+        constraints = [models.UniqueConstraint(fields=["entity", "name"], name="alias_unique_per_entity")]
+        verbose_name_plural = "entity aliases"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PartialDateFields(models.Model):
+    """A partial date stored as its earliest and latest day plus precision."""
+
+    class Meta:
+        abstract = True
+
+    def partial_date(self, prefix: str) -> PartialDate | None:
+        earliest = getattr(self, f"{prefix}_earliest")
+        if earliest is None:
+            return None
+        return PartialDate.from_stored(earliest, getattr(self, f"{prefix}_latest"), getattr(self, f"{prefix}_precision"))
+
+
+PRECISION_CHOICES = [(p.value, p.value) for p in Precision]
+
+
+class Source(PartialDateFields):
+    class Kind(models.TextChoices):
+        OFFICIAL = "official"
+        NEWS = "news"
+        RESEARCH = "research"
+        REFERENCE = "reference"
+        EDITOR = "editor"
+
+    key = models.SlugField(max_length=100, unique=True)
+    title = models.CharField(max_length=500)
+    publisher = models.CharField(max_length=200, blank=True)
+    url = models.URLField(max_length=1000, blank=True)
+    published_earliest = models.DateField(null=True, blank=True)
+    published_latest = models.DateField(null=True, blank=True)
+    published_precision = models.CharField(max_length=5, choices=PRECISION_CHOICES, blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    reliability = models.FloatField(default=0.5, help_text="Prior in [0, 1].")
+    content_hash = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, help_text="SHA-256 of an ingested document."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def published(self) -> PartialDate | None:
+        return self.partial_date("published")
+
+
+class EventQuerySet(models.QuerySet):
+    """Reads only: every way of changing rows in bulk raises."""
+
+    def update(self, **kwargs):
+        raise ImmutableEventError("events are immutable: correct or retract instead of updating")
+
+    def delete(self):
+        raise ImmutableEventError("events are immutable: retract instead of deleting")
+
+    def bulk_update(self, *args, **kwargs):
+        raise ImmutableEventError("events are immutable: correct or retract instead of updating")
+
+    def bulk_create(self, *args, **kwargs):
+        raise ImmutableEventError("events are appended one by one through events.store")
+
+    def update_or_create(self, *args, **kwargs):
+        raise ImmutableEventError("events are immutable: use events.store")
+
+    def with_relations(self):
+        return self.select_related("organisation", "subject", "source")
+
+
+class Event(PartialDateFields):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    seq = models.BigIntegerField(unique=True, editable=False, help_text="Global transaction order.")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=64, choices=[(k, k) for k in KINDS], db_index=True)
+    subject = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="events")
+    payload = models.JSONField(default=dict, blank=True)
+    date_earliest = models.DateField(db_index=True)
+    date_latest = models.DateField()
+    date_precision = models.CharField(max_length=5, choices=PRECISION_CHOICES)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="events")
+    locator = models.CharField(max_length=255, blank=True, help_text="Where in the source: line, paragraph, page.")
+    confidence = models.FloatField()
+    note = models.TextField(blank=True, help_text="The recorder's remark: why this confidence, what a correction fixes.")
+    recorded_at = models.DateTimeField(editable=False, db_index=True)
+    recorded_by = models.CharField(max_length=150)
+    corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections")
+    retracts = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="retractions")
+    seed_key = models.CharField(max_length=120, blank=True, db_index=True, help_text="Natural key of a seeded event.")
+    prev_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, unique=True, editable=False)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [
+            models.Index(fields=["organisation", "kind", "subject"], name="event_org_kind_subject"),
+            models.Index(fields=["subject", "seq"], name="event_subject_seq"),
+        ]
+        permissions = [
+            ("correct_event", "Can record a correction of an event"),
+            ("retract_event", "Can record a retraction of an event"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.kind} {self.subject_id} {self.date}"
+
+    @property
+    def date(self) -> PartialDate:
+        return self.partial_date("date")
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableEventError("events are immutable: correct or retract instead of saving changes")
+        if not store_is_writing.get():
+            raise ImmutableEventError("events are written only through events.store")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableEventError("events are immutable: retract instead of deleting")
+
+
+class SlotInterval(PartialDateFields):
+    """Projection (a cache, rebuilt from the log): one slot's answer from `start` until before `end`."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    family = models.CharField(max_length=20)  # "membership" or "office"
+    name = models.CharField(max_length=100)  # the state's slug, or the office's slug
+    start = models.DateField()
+    end = models.DateField(null=True)
+    value = models.CharField(max_length=100, null=True)
+    holder = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="+")
+    since_earliest = models.DateField()
+    since_latest = models.DateField()
+    since_precision = models.CharField(max_length=5)
+    confidence = models.FloatField()
+    event_ids = models.JSONField(default=list)
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "start", "end"], name="interval_org_start_end")]
+
+    @property
+    def since(self) -> PartialDate:
+        return self.partial_date("since")
+
+
+class ProjectedConflict(models.Model):
+    """Projection of replay's conflicts, shown from `first_date` on."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    family = models.CharField(max_length=40)
+    name = models.CharField(max_length=300)
+    reason = models.CharField(max_length=10)
+    first_date = models.DateField()
+    event_ids = models.JSONField(default=list)
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "first_date"], name="conflict_org_first_date")]

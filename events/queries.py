@@ -1,0 +1,84 @@
+"""Reads the rest of the app uses: the state on a date, an entity's history, the timeline."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from uuid import UUID
+
+from django.db.models import Q, QuerySet
+
+from . import replay
+from .models import Entity, Event, Organisation, ProjectedConflict, SlotInterval
+from .projections import records
+from .replay import Conflict, Standing, State
+
+
+def organisation_by_slug(slug: str) -> Organisation:
+    return Organisation.objects.get(slug=slug)
+
+
+def state_at(organisation: Organisation, at: date, known_at: datetime | None = None) -> State:
+    """The organisation on `at` as believed at `known_at`.
+
+    The present belief comes from the projection; a past belief replays the log as it was.
+    """
+    if known_at is not None:
+        return replayed_state_at(organisation, at, known_at)
+    intervals = list(
+        SlotInterval.objects.filter(organisation=organisation, start__lte=at)
+        .filter(Q(end__isnull=True) | Q(end__gt=at))
+        .select_related("holder")
+    )
+    conflicts = list(ProjectedConflict.objects.filter(organisation=organisation, first_date__lte=at))
+    wanted = {UUID(i) for row in intervals for i in row.event_ids} | {
+        UUID(i) for row in conflicts for i in row.event_ids
+    }
+    by_id = {r.id: r for r in records(Event.objects.filter(id__in=wanted))} if wanted else {}
+    standings = [
+        Standing(
+            slot=(row.family, row.name),
+            value=row.value,
+            holder=row.holder.slug,
+            since=row.since,
+            certain=not row.since.is_uncertain_at(at),
+            confidence=row.confidence,
+            events=tuple(by_id[UUID(i)] for i in row.event_ids),
+        )
+        for row in intervals
+    ]
+    standings.sort(key=lambda s: (s.slot, s.since.earliest))
+    found = [
+        Conflict((row.family, row.name), row.reason, tuple(by_id[UUID(i)] for i in row.event_ids))
+        for row in conflicts
+    ]
+    found.sort(key=lambda c: (c.first_date, c.key))
+    return State(at=at, known_at=None, standings=tuple(standings), conflicts=tuple(found))
+
+
+def replayed_state_at(organisation: Organisation, at: date, known_at: datetime | None = None) -> State:
+    """The reference answer: the pure replay over the organisation's whole log."""
+    log = Event.objects.filter(organisation=organisation)
+    if known_at is not None:
+        log = log.filter(recorded_at__lte=known_at)
+    return replay.state_at(records(log), at, known_at)
+
+
+def timeline(organisation: Organisation | None = None, entity: Entity | None = None) -> QuerySet[Event]:
+    """Events in valid-time order (then seq): the whole organisation's, or those about one entity."""
+    events = Event.objects.with_relations().select_related("corrects", "retracts")
+    if organisation is not None:
+        events = events.filter(organisation=organisation)
+    if entity is not None:
+        events = events.filter(mentioning(entity))
+    return events.order_by("date_earliest", "seq")
+
+
+def mentioning(entity: Entity) -> Q:
+    """Events about an entity: as subject, or named in the payload (a meeting's place)."""
+    return Q(subject=entity) | Q(payload__place=entity.slug)
+
+
+def resolve_entities(state: State) -> dict[str, Entity]:
+    slugs = {s.holder for s in state.standings}
+    entities = Entity.objects.filter(slug__in=slugs).select_related("country")
+    return {e.slug: e for e in entities}
+

@@ -1,0 +1,237 @@
+"""Pure replay: events in, the organisation's state on a date out. No ORM, no Django.
+
+The rules (DESIGN.md, "Replay"): only events recorded by `known_at` count, with the
+retractions and corrections recorded by then; per slot the latest assertion taking
+effect on or before `at` wins, ties going to the higher confidence, then the later seq.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from .dates import PartialDate
+from .kinds import KINDS, RETRACTION, SlotKey
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """The part of an event replay needs, as plain values."""
+
+    id: UUID
+    seq: int
+    kind: str
+    subject: str
+    payload: Mapping[str, Any]
+    date: PartialDate
+    confidence: float
+    recorded_at: datetime
+    source: str = ""
+    corrects: UUID | None = None
+    retracts: UUID | None = None
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A slot's value on a date: who holds an office, or a state's status, and since when."""
+
+    slot: SlotKey
+    value: str | None
+    holder: str  # the subject slug of the winning assertion
+    since: PartialDate
+    certain: bool
+    confidence: float
+    events: tuple[EventRecord, ...]  # the unbroken run of assertions of this value, oldest first
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Competing assertions: one change or happening given different dates, or one slot given different values."""
+
+    key: SlotKey
+    reason: str  # "dates" or "values"
+    events: tuple[EventRecord, ...]
+
+    @property
+    def first_date(self) -> date:
+        return min(e.date.earliest for e in self.events)
+
+
+@dataclass(frozen=True)
+class State:
+    at: date
+    known_at: datetime | None
+    standings: tuple[Standing, ...]
+    conflicts: tuple[Conflict, ...] = field(default=())
+
+    def with_value(self, family: str, value: str) -> list[Standing]:
+        return [s for s in self.standings if s.slot[0] == family and s.value == value]
+
+    def office(self, office: str) -> Standing | None:
+        return next((s for s in self.standings if s.slot == ("office", office)), None)
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A slot's answer from `start` until the day before `end` (None: still in force)."""
+
+    slot: SlotKey
+    start: date
+    end: date | None
+    standing: Standing
+
+
+def effective_events(records: Iterable[EventRecord], known_at: datetime | None = None) -> list[EventRecord]:
+    """The assertions that stand as of `known_at`: recorded by then, neither retracted nor corrected by then."""
+    known = sorted(
+        (r for r in records if known_at is None or r.recorded_at <= known_at), key=lambda r: r.seq
+    )
+    retracted = {r.retracts for r in known if r.kind == RETRACTION}
+    superseded = {r.corrects for r in known if r.corrects is not None and r.id not in retracted}
+    return [
+        r for r in known if r.kind != RETRACTION and r.id not in retracted and r.id not in superseded
+    ]
+
+
+def slot_of(record: EventRecord) -> SlotKey | None:
+    kind = KINDS.get(record.kind)
+    return kind.slot(record.subject, record.payload) if kind and kind.slot else None
+
+
+def happening_of(record: EventRecord) -> SlotKey | None:
+    kind = KINDS.get(record.kind)
+    return kind.happening(record.subject, record.payload) if kind and kind.happening else None
+
+
+def _value(record: EventRecord) -> str | None:
+    return KINDS[record.kind].slot_value(record.subject, record.payload)
+
+
+def _precedence(record: EventRecord) -> tuple:
+    return (record.date.earliest, record.confidence, record.seq)
+
+
+def _is_observation(record: EventRecord) -> bool:
+    return bool(record.payload.get("observed"))
+
+
+def _standing(slot: SlotKey, ordered: Sequence[EventRecord], at: date) -> Standing:
+    """The standing from a slot's assertions in effect by `at`, sorted by precedence."""
+    winner = ordered[-1]
+    value = _value(winner)
+    run_start = len(ordered) - 1
+    while run_start > 0 and _value(ordered[run_start - 1]) == value:
+        run_start -= 1
+    run = tuple(ordered[run_start:])
+    # `since` comes from the first assertion of the run that dates a change, not a mere sighting.
+    changes = [r for r in run if not _is_observation(r)] or list(run)
+    since_event = min(changes, key=lambda r: (r.date.earliest, -r.confidence, r.seq))
+    return Standing(
+        slot=slot,
+        value=value,
+        holder=winner.subject,
+        since=since_event.date,
+        certain=not since_event.date.is_uncertain_at(at),
+        confidence=since_event.confidence,
+        events=tuple(sorted(run, key=lambda r: r.seq)),
+    )
+
+
+def _by_slot(records: Iterable[EventRecord]) -> dict[SlotKey, list[EventRecord]]:
+    slots: dict[SlotKey, list[EventRecord]] = defaultdict(list)
+    for record in records:
+        slot = slot_of(record)
+        if slot is not None:
+            slots[slot].append(record)
+    for assertions in slots.values():
+        assertions.sort(key=_precedence)
+    return slots
+
+
+def slot_conflicts(slot: SlotKey, ordered: Sequence[EventRecord]) -> list[Conflict]:
+    """Conflicts within one slot: the same change dated differently, or different values for one date."""
+    conflicts: list[Conflict] = []
+    changes = [r for r in ordered if not _is_observation(r)]
+    runs: list[list[EventRecord]] = []
+    for record in changes:
+        if runs and _value(runs[-1][-1]) == _value(record):
+            runs[-1].append(record)
+        else:
+            runs.append([record])
+    for run in runs:
+        if _has_disjoint_dates(run):
+            conflicts.append(Conflict(slot, "dates", tuple(run)))
+    for i, first in enumerate(changes):
+        rivals = [r for r in changes[i + 1 :] if r.date.overlaps(first.date) and _value(r) != _value(first)]
+        if rivals and not any(_value(p) != _value(first) and p.date.overlaps(first.date) for p in changes[:i]):
+            conflicts.append(Conflict(slot, "values", (first, *rivals)))
+    return conflicts
+
+
+def _has_disjoint_dates(records: Sequence[EventRecord]) -> bool:
+    return any(
+        not a.date.overlaps(b.date) for i, a in enumerate(records) for b in records[i + 1 :]
+    )
+
+
+def happening_conflicts(records: Iterable[EventRecord]) -> list[Conflict]:
+    groups: dict[SlotKey, list[EventRecord]] = defaultdict(list)
+    for record in records:
+        key = happening_of(record)
+        if key is not None:
+            groups[key].append(record)
+    return [
+        Conflict(key, "dates", tuple(sorted(group, key=lambda r: r.seq)))
+        for key, group in groups.items()
+        if _has_disjoint_dates(group)
+    ]
+
+
+def state_at(records: Iterable[EventRecord], at: date, known_at: datetime | None = None) -> State:
+    """What the organisation looked like on `at`, as believed at `known_at` (None: now)."""
+    effective = effective_events(records, known_at)
+    standings = []
+    for slot, ordered in _by_slot(effective).items():
+        in_effect = [r for r in ordered if r.date.earliest <= at]
+        if in_effect:
+            standings.append(_standing(slot, in_effect, at))
+    # A disagreement shows from the first day any account says the thing had happened.
+    conflicts = [c for c in all_conflicts(effective) if c.first_date <= at]
+    standings.sort(key=lambda s: (s.slot, s.since.earliest))
+    conflicts.sort(key=lambda c: (c.first_date, c.key))
+    return State(at=at, known_at=known_at, standings=tuple(standings), conflicts=tuple(conflicts))
+
+
+def slot_intervals(slot: SlotKey, assertions: Iterable[EventRecord]) -> list[Interval]:
+    """Every answer a slot gives over time, for the materialised projection.
+
+    Between two consecutive effective dates the answer is constant, except `certain`,
+    which the reader derives from `since` and the date asked.
+    """
+    ordered = sorted(assertions, key=_precedence)
+    intervals = []
+    for i, record in enumerate(ordered):
+        start = record.date.earliest
+        if i + 1 < len(ordered) and ordered[i + 1].date.earliest == start:
+            continue  # the last assertion of a date decides it; `ordered[: i + 1]` is what is in effect
+        end = ordered[i + 1].date.earliest if i + 1 < len(ordered) else None
+        intervals.append(Interval(slot, start, end, _standing(slot, ordered[: i + 1], start)))
+    return intervals
+
+
+def all_slot_intervals(effective: Iterable[EventRecord]) -> list[Interval]:
+    return [
+        interval
+        for slot, ordered in _by_slot(effective).items()
+        for interval in slot_intervals(slot, ordered)
+    ]
+
+
+def all_conflicts(effective: Iterable[EventRecord]) -> list[Conflict]:
+    """Every conflict among the effective events, whatever the date asked."""
+    effective = list(effective)
+    conflicts = [c for slot, ordered in _by_slot(effective).items() for c in slot_conflicts(slot, ordered)]
+    return conflicts + happening_conflicts(effective)

@@ -1,0 +1,274 @@
+"""The only write path of the event log: append, correct, retract.
+
+Appends are serialised (a PostgreSQL advisory lock; SQLite's IMMEDIATE transactions), so
+seq order is commit order and each event's hash chains to the one before it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone as dt_timezone
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .dates import InvalidDate, PartialDate
+from .errors import ConflictError, ValidationError
+from .kinds import RETRACTION, get_kind, validate_payload, validate_subject
+from .models import Entity, Event, Organisation, Source, store_is_writing
+
+GENESIS_HASH = "0" * 64
+_APPEND_LOCK = 0x5C0_7131  # advisory lock key: one appender at a time, across processes
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """What a caller asks to record. Entities and sources may be given as objects or slugs/keys."""
+
+    organisation: Organisation | str
+    kind: str
+    subject: Entity | str | None
+    payload: Mapping[str, Any]
+    date: PartialDate | str | None
+    source: Source | str
+    confidence: float
+    recorded_by: str
+    locator: str = ""
+    note: str = ""
+    seed_key: str = ""
+    corrects: Event | None = None
+    retracts: Event | None = None
+
+
+def append(**fields: Any) -> Event:
+    """Validate and record one event; raises ValidationError or ConflictError and writes nothing."""
+    return append_many([NewEvent(**fields)])[0]
+
+
+def correct(*, event: Event, recorded_by: str, note: str, **changes: Any) -> Event:
+    """Record an event that replaces `event`; fields not given are carried over from it."""
+    fields = {
+        "organisation": event.organisation,
+        "kind": event.kind,
+        "subject": event.subject,
+        "payload": event.payload,
+        "date": event.date,
+        "source": event.source,
+        "confidence": event.confidence,
+        "locator": event.locator,
+    }
+    fields.update({k: v for k, v in changes.items() if v is not None})
+    if not note or not note.strip():
+        raise ValidationError("say what the correction fixes", field="note")
+    return append(**fields, recorded_by=recorded_by, note=note, corrects=event)
+
+
+def retract(*, event: Event, reason: str, recorded_by: str, source: Source | str | None = None) -> Event:
+    """Record that `event` is withdrawn; replay then treats it as never recorded."""
+    return append(
+        organisation=event.organisation,
+        kind=RETRACTION,
+        subject=event.subject,
+        payload={"reason": reason},
+        date=event.date,
+        source=source or editorial_source(),
+        confidence=1.0,
+        recorded_by=recorded_by,
+        retracts=event,
+    )
+
+
+def editorial_source() -> Source:
+    source, _ = Source.objects.get_or_create(
+        key="editorial",
+        defaults={"title": "Editorial decision", "kind": Source.Kind.EDITOR, "reliability": 1.0},
+    )
+    return source
+
+
+def append_many(requests: Iterable[NewEvent]) -> list[Event]:
+    """Record several events in one transaction: all or none. The projection is refreshed once."""
+    from .projections import refresh_for
+
+    with transaction.atomic(), _writing():
+        _lock_log()
+        last = Event.objects.order_by("-seq").only("seq", "hash", "recorded_at").first()
+        seq, prev_hash = (last.seq, last.hash) if last else (0, GENESIS_HASH)
+        floor = last.recorded_at if last else None
+        written: list[Event] = []
+        for index, request in enumerate(requests):
+            try:
+                event = _build(request)
+            except ValidationError as exc:
+                if index == 0 and not written:
+                    raise
+                raise ValidationError({f"[{index}] {k}": v for k, v in exc.errors.items()}) from None
+            seq += 1
+            # recorded_at never runs backwards along seq, so known_at cuts the log at a seq boundary.
+            now = timezone.now()
+            event.recorded_at = max(now, floor) if floor else now
+            floor = event.recorded_at
+            event.seq = seq
+            event.prev_hash = prev_hash
+            event.hash = event_hash(event, prev_hash)
+            event.save()
+            prev_hash = event.hash
+            written.append(event)
+        refresh_for(written)
+    return written
+
+
+@contextmanager
+def _writing() -> Iterator[None]:
+    token = store_is_writing.set(True)
+    try:
+        yield
+    finally:
+        store_is_writing.reset(token)
+
+
+def _lock_log() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_APPEND_LOCK])
+    # SQLite: the connection opens transactions IMMEDIATE (settings), which is the lock.
+
+
+def _build(request: NewEvent) -> Event:
+    organisation = _resolve(Organisation, "slug", request.organisation, "organisation")
+    kind = get_kind(request.kind)
+    target = request.retracts
+    if kind.name == RETRACTION:
+        _check_retraction(target, organisation)
+    elif target is not None:
+        raise ValidationError("only a retraction may retract", field="retracts")
+    if request.corrects is not None:
+        _check_correction(request.corrects, organisation, kind.name)
+    subject = _resolve(Entity, "slug", request.subject, "subject")
+    validate_subject(kind, subject.type)
+    payload = validate_payload(kind, request.payload, organisation.vocabulary(), _entity_type_of)
+    source = _resolve(Source, "key", request.source, "source")
+    date = _partial_date(request.date)
+    confidence = _confidence(request.confidence)
+    recorded_by = (request.recorded_by or "").strip()
+    if not recorded_by:
+        raise ValidationError("say who records this event", field="recorded_by")
+    return Event(
+        organisation=organisation,
+        kind=kind.name,
+        subject=subject,
+        payload=payload,
+        date_earliest=date.earliest,
+        date_latest=date.latest,
+        date_precision=date.precision.value,
+        source=source,
+        locator=_text(request.locator, "locator", 255),
+        confidence=confidence,
+        note=_text(request.note, "note", 10_000),
+        recorded_by=recorded_by[:150],
+        corrects=request.corrects,
+        retracts=target,
+        seed_key=request.seed_key,
+    )
+
+
+def _check_retraction(target: Event | None, organisation: Organisation) -> None:
+    if target is None:
+        raise ValidationError("a retraction names the event it retracts", field="retracts")
+    if target.organisation_id != organisation.pk:
+        raise ValidationError("the event retracted belongs to another organisation", field="retracts")
+    if target.kind == RETRACTION:
+        raise ConflictError(f"event {target.id} is a retraction; a retraction cannot be retracted")
+    if Event.objects.filter(retracts=target).exists():
+        raise ConflictError(f"event {target.id} is already retracted")
+
+
+def _check_correction(target: Event, organisation: Organisation, kind: str) -> None:
+    if target.organisation_id != organisation.pk:
+        raise ValidationError("the event corrected belongs to another organisation", field="corrects")
+    if target.kind == RETRACTION or kind == RETRACTION:
+        raise ValidationError("retractions are not corrected; retract the event again instead", field="corrects")
+    if Event.objects.filter(retracts=target).exists():
+        raise ConflictError(f"event {target.id} is retracted; record a new event instead")
+    later = Event.objects.filter(corrects=target).exclude(retractions__isnull=False).first()
+    if later is not None:
+        raise ConflictError(f"event {target.id} is already corrected by {later.id}; correct that one")
+
+
+def _resolve(model, key_field: str, value, field_name: str):
+    if isinstance(value, model):
+        return value
+    if value in (None, ""):
+        raise ValidationError("is required", field=field_name)
+    try:
+        return model.objects.get(**{key_field: value})
+    except model.DoesNotExist:
+        raise ValidationError(f"{value!r} is not a known {model._meta.verbose_name}", field=field_name) from None
+
+
+def _entity_type_of(slug: str) -> str | None:
+    return Entity.objects.filter(slug=slug).values_list("type", flat=True).first()
+
+
+def _partial_date(value) -> PartialDate:
+    if value in (None, ""):
+        raise ValidationError("is required", field="date")
+    try:
+        return PartialDate.parse(value)
+    except InvalidDate as exc:
+        raise ValidationError(str(exc), field="date") from None
+
+
+def _confidence(value) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValidationError(f"{value!r} is not a number", field="confidence") from None
+    if math.isnan(number) or not 0.0 <= number <= 1.0:
+        raise ValidationError(f"{value!r} is not between 0 and 1", field="confidence")
+    return number
+
+
+def _text(value: str, field_name: str, limit: int) -> str:
+    value = (value or "").strip()
+    if len(value) > limit:
+        raise ValidationError(f"is longer than {limit} characters", field=field_name)
+    if any(ord(c) < 32 and c not in "\n\t" for c in value):
+        raise ValidationError("contains control characters", field=field_name)
+    return value
+
+
+def canonical_content(event: Event) -> dict[str, Any]:
+    """The fields the hash covers, as plain JSON values (the same on every database)."""
+    return {
+        "id": str(event.id),
+        "seq": event.seq,
+        "organisation": event.organisation.slug,
+        "kind": event.kind,
+        "subject": event.subject.slug,
+        "payload": event.payload,
+        "date": [event.date_earliest.isoformat(), event.date_latest.isoformat(), event.date_precision],
+        "source": event.source.key,
+        "locator": event.locator,
+        "confidence": event.confidence,
+        "note": event.note,
+        "recorded_at": _utc(event.recorded_at),
+        "recorded_by": event.recorded_by,
+        "corrects": str(event.corrects_id) if event.corrects_id else None,
+        "retracts": str(event.retracts_id) if event.retracts_id else None,
+        "seed_key": event.seed_key,
+    }
+
+
+def event_hash(event: Event, prev_hash: str) -> str:
+    body = json.dumps(canonical_content(event), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(dt_timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -1,0 +1,67 @@
+"""HTML pages: the timeline, the state on a date, an entity's history, an event with its provenance."""
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from . import queries
+from .dates import InvalidDate, PartialDate, Precision
+from .models import Entity, Event, Organisation
+from .representations import state_document
+
+
+def _organisation(request) -> Organisation:
+    slug = request.GET.get("org", "sco")
+    try:
+        return queries.organisation_by_slug(slug)
+    except Organisation.DoesNotExist:
+        raise Http404(f"no organisation {slug!r}") from None
+
+
+def timeline(request):
+    organisation = _organisation(request)
+    page = Paginator(queries.timeline(organisation), 100).get_page(request.GET.get("page"))
+    return render(request, "events/timeline.html", {"organisation": organisation, "page": page})
+
+
+def state(request):
+    organisation = _organisation(request)
+    error = None
+    at = date.today()
+    if request.GET.get("at"):
+        try:
+            parsed = PartialDate.parse(request.GET["at"])
+            if parsed.precision is not Precision.DAY:
+                raise InvalidDate("give a day: YYYY-MM-DD")
+            at = parsed.earliest
+        except InvalidDate as exc:
+            error = str(exc)
+    document = state_document(organisation, queries.state_at(organisation, at))
+    statuses = [(s, document[s.plural]) for s in organisation.statuses.all()]
+    offices = [(o, document[o.key]) for o in organisation.offices.all()]
+    context = {
+        "organisation": organisation, "at": at, "error": error, "statuses": statuses,
+        "offices": offices, "conflicts": document["conflicts"],
+    }
+    return render(request, "events/state.html", context, status=400 if error else 200)
+
+
+def entity_history(request, slug: str):
+    entity = get_object_or_404(Entity.objects.select_related("country"), slug=slug)
+    events = queries.timeline(entity=entity)
+    return render(request, "events/entity.html", {"entity": entity, "events": events})
+
+
+def event_detail(request, event_id):
+    event = get_object_or_404(
+        Event.objects.with_relations().select_related("corrects", "retracts"), id=event_id
+    )
+    context = {
+        "event": event,
+        "corrections": event.corrections.with_relations(),
+        "retractions": event.retractions.with_relations(),
+    }
+    return render(request, "events/event.html", context)

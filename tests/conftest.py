@@ -1,0 +1,41 @@
+"""Service markers and small builders shared by the suite.
+
+`postgres` tests need the default database to be PostgreSQL (DATABASE_URL); `redis` tests
+need a reachable Redis. Without them the tests skip, or fail when REQUIRE_SERVICES=1.
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.db import connection
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+REDIS_URL = os.environ.get("TEST_REDIS_URL") or os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/15"
+
+
+def _redis_reachable() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def _missing(reason: str) -> None:
+    if REQUIRE_SERVICES:
+        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
+    pytest.skip(reason)
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        _missing("the database is not PostgreSQL (set DATABASE_URL=postgres://...)")
+    if item.get_closest_marker("redis") and not _redis_reachable():
+        _missing(f"no Redis answers at {REDIS_URL}")
+
+
+@pytest.fixture
+def redis_url() -> str:
+    return REDIS_URL
