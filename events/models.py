@@ -299,3 +299,17 @@ class ProjectedConflict(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["organisation", "first_date"], name="conflict_org_first_date")]
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a POST carrying an Idempotency-Key, replayed for retries of the same request."""
+
+    key = models.CharField(max_length=255)
+    user = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="+")
+    request_hash = models.CharField(max_length=64, help_text="SHA-256 of method, path and body.")
+    status_code = models.PositiveSmallIntegerField()
+    response_body = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_unique_per_user")]

@@ -1,0 +1,44 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run serve test test-services bench migrate seeds clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test,bench]"
+	touch $(STAMP)
+
+migrate: setup
+	$(BIN)/python manage.py migrate --noinput
+
+seeds: migrate
+	$(BIN)/python manage.py load_seeds
+
+run: seeds
+	@echo ""
+	@echo "scotimeline is serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	@echo "Create an admin user first with:  $(BIN)/python manage.py createsuperuser"
+	@echo ""
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	$(BIN)/pytest
+
+# The same suite against real PostgreSQL and Redis; tests needing them fail instead of skipping.
+test-services: setup
+	SECRET_KEY=test-only DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/scotimeline} \
+	TEST_REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/15} REQUIRE_SERVICES=1 $(BIN)/pytest
+
+bench: setup
+	$(BIN)/python -m tests.benchmarks
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles

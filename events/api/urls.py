@@ -1,0 +1,2 @@
+"""API routes (filled in by the API work)."""
+urlpatterns: list = []

@@ -1,0 +1,2 @@
+"""Feed routes (filled in by the feeds work)."""
+urlpatterns: list = []
