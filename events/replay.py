@@ -6,9 +6,10 @@ effect on or before `at` wins, ties going to the higher confidence, then the lat
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -32,6 +33,13 @@ class EventRecord:
     source: str = ""
     corrects: UUID | None = None
     retracts: UUID | None = None
+    # Set by replay: a vaguer assertion ("2017") takes effect on the date of a more precise one
+    # of the same value within its window ("9 June 2017"): both describe one change.
+    anchor: PartialDate | None = None
+
+    @property
+    def effective(self) -> PartialDate:
+        return self.anchor or self.date
 
 
 @dataclass(frozen=True)
@@ -111,7 +119,7 @@ def _value(record: EventRecord) -> str | None:
 
 
 def _precedence(record: EventRecord) -> tuple:
-    return (record.date.earliest, record.confidence, record.seq)
+    return (record.effective.earliest, record.confidence, record.seq)
 
 
 def _is_observation(record: EventRecord) -> bool:
@@ -119,25 +127,50 @@ def _is_observation(record: EventRecord) -> bool:
 
 
 def _standing(slot: SlotKey, ordered: Sequence[EventRecord], at: date) -> Standing:
-    """The standing from a slot's assertions in effect by `at`, sorted by precedence."""
-    winner = ordered[-1]
+    """The standing from a slot's assertions in effect by `at`, sorted by precedence.
+
+    Sightings ("observed") only confirm: the value comes from assertions of a change
+    when there are any, and from sightings alone only when there are none.
+    """
+    basis = [r for r in ordered if not _is_observation(r)] or list(ordered)
+    winner = basis[-1]
     value = _value(winner)
-    run_start = len(ordered) - 1
-    while run_start > 0 and _value(ordered[run_start - 1]) == value:
+    run_start = len(basis) - 1
+    while run_start > 0 and _value(basis[run_start - 1]) == value:
         run_start -= 1
-    run = tuple(ordered[run_start:])
-    # `since` comes from the first assertion of the run that dates a change, not a mere sighting.
-    changes = [r for r in run if not _is_observation(r)] or list(run)
-    since_event = min(changes, key=lambda r: (r.date.earliest, -r.confidence, r.seq))
+    run = basis[run_start:]
+    since_event = min(run, key=lambda r: (r.effective.earliest, -r.confidence, r.seq))
+    sightings = [r for r in ordered if _is_observation(r) and _value(r) == value and r not in run]
     return Standing(
         slot=slot,
         value=value,
         holder=winner.subject,
-        since=since_event.date,
-        certain=not since_event.date.is_uncertain_at(at),
+        since=since_event.effective,
+        certain=not since_event.effective.is_uncertain_at(at),
         confidence=since_event.confidence,
-        events=tuple(sorted(run, key=lambda r: r.seq)),
+        events=tuple(sorted(run + sightings, key=lambda r: r.seq)),
     )
+
+
+def _anchored(assertions: list[EventRecord]) -> list[EventRecord]:
+    """Anchor each vague assertion to the most precise assertion of the same value inside its window."""
+    precise = sorted((r for r in assertions if not _is_observation(r)), key=lambda r: r.date.earliest)
+    starts = [r.date.earliest for r in precise]
+    anchored = []
+    for record in assertions:
+        window = record.date.latest - record.date.earliest
+        inside = [
+            other
+            for other in precise[bisect_left(starts, record.date.earliest) : bisect_right(starts, record.date.latest)]
+            if other.date.latest <= record.date.latest
+            and other.date.latest - other.date.earliest < window
+            and _value(other) == _value(record)
+        ]
+        if inside:
+            best = min(inside, key=lambda r: (r.date.latest - r.date.earliest, -r.confidence, r.seq))
+            record = replace(record, anchor=best.date)
+        anchored.append(record)
+    return anchored
 
 
 def _by_slot(records: Iterable[EventRecord]) -> dict[SlotKey, list[EventRecord]]:
@@ -146,13 +179,12 @@ def _by_slot(records: Iterable[EventRecord]) -> dict[SlotKey, list[EventRecord]]
         slot = slot_of(record)
         if slot is not None:
             slots[slot].append(record)
-    for assertions in slots.values():
-        assertions.sort(key=_precedence)
-    return slots
+    return {slot: sorted(_anchored(assertions), key=_precedence) for slot, assertions in slots.items()}
 
 
 def slot_conflicts(slot: SlotKey, ordered: Sequence[EventRecord]) -> list[Conflict]:
-    """Conflicts within one slot: the same change dated differently, or different values for one date."""
+    """Conflicts within one slot: one change dated differently, different values for one date,
+    or a sighting that contradicts the value asserted at its date."""
     conflicts: list[Conflict] = []
     changes = [r for r in ordered if not _is_observation(r)]
     runs: list[list[EventRecord]] = []
@@ -168,6 +200,10 @@ def slot_conflicts(slot: SlotKey, ordered: Sequence[EventRecord]) -> list[Confli
         rivals = [r for r in changes[i + 1 :] if r.date.overlaps(first.date) and _value(r) != _value(first)]
         if rivals and not any(_value(p) != _value(first) and p.date.overlaps(first.date) for p in changes[:i]):
             conflicts.append(Conflict(slot, "values", (first, *rivals)))
+    for sighting in (r for r in ordered if _is_observation(r)):
+        before = [r for r in changes if r.effective.earliest <= sighting.effective.earliest]
+        if before and _value(before[-1]) != _value(sighting):
+            conflicts.append(Conflict(slot, "values", (before[-1], sighting)))
     return conflicts
 
 
@@ -195,7 +231,7 @@ def state_at(records: Iterable[EventRecord], at: date, known_at: datetime | None
     effective = effective_events(records, known_at)
     standings = []
     for slot, ordered in _by_slot(effective).items():
-        in_effect = [r for r in ordered if r.date.earliest <= at]
+        in_effect = [r for r in ordered if r.effective.earliest <= at]
         if in_effect:
             standings.append(_standing(slot, in_effect, at))
     # A disagreement shows from the first day any account says the thing had happened.
@@ -211,13 +247,16 @@ def slot_intervals(slot: SlotKey, assertions: Iterable[EventRecord]) -> list[Int
     Between two consecutive effective dates the answer is constant, except `certain`,
     which the reader derives from `since` and the date asked.
     """
-    ordered = sorted(assertions, key=_precedence)
+    return _intervals(slot, sorted(_anchored(list(assertions)), key=_precedence))
+
+
+def _intervals(slot: SlotKey, ordered: Sequence[EventRecord]) -> list[Interval]:
     intervals = []
     for i, record in enumerate(ordered):
-        start = record.date.earliest
-        if i + 1 < len(ordered) and ordered[i + 1].date.earliest == start:
+        start = record.effective.earliest
+        if i + 1 < len(ordered) and ordered[i + 1].effective.earliest == start:
             continue  # the last assertion of a date decides it; `ordered[: i + 1]` is what is in effect
-        end = ordered[i + 1].date.earliest if i + 1 < len(ordered) else None
+        end = ordered[i + 1].effective.earliest if i + 1 < len(ordered) else None
         intervals.append(Interval(slot, start, end, _standing(slot, ordered[: i + 1], start)))
     return intervals
 
@@ -226,7 +265,7 @@ def all_slot_intervals(effective: Iterable[EventRecord]) -> list[Interval]:
     return [
         interval
         for slot, ordered in _by_slot(effective).items()
-        for interval in slot_intervals(slot, ordered)
+        for interval in _intervals(slot, ordered)
     ]
 
 

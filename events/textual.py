@@ -14,7 +14,7 @@ def state_as_text(organisation: Organisation, document: dict[str, Any]) -> str:
         lines.append(f"{office.label}: {shown}")
     for status in organisation.statuses.all():
         entries = document[status.plural]
-        lines.append(f"{status.label_plural.capitalize()} ({len(entries)}):")
+        lines.append(f"{status.label_plural[:1].upper()}{status.label_plural[1:]} ({len(entries)}):")
         lines.extend(
             f"  {e['iso3'] or '---'}  {e['name']:<28} since {e['since']:<10}  confidence {e['confidence']:.2f}"
             + ("" if e["certain"] else "  (not certain on this date)")

@@ -37,7 +37,9 @@ def random_history(rng: random.Random, steps: int) -> None:
             store.append(organisation=org, kind="document.signed", subject=builders.entity("charter", "document"), payload={},
                          date=when, source=builders.source(), confidence=round(rng.random(), 2), recorded_by="t")
         else:
-            builders.membership(rng.choice(states), rng.choice(["member", "observer", None]), when, confidence=round(rng.random(), 2))
+            sighting = {"observed": True} if rng.random() < 0.2 else {}
+            builders.membership(rng.choice(states), rng.choice(["member", "observer", None]), when,
+                                confidence=round(rng.random(), 2), payload=sighting)
 
 
 @pytest.mark.django_db

@@ -73,21 +73,48 @@ def test_partial_date_window_containing_the_day_is_uncertain():
     assert members(state_at(log.records, date(2024, 6, 30))) == []
 
 
-def test_reassertion_keeps_since_at_the_first_assertion_of_the_run():
+def test_vague_assertion_takes_the_date_of_a_precise_one_of_the_same_value_in_its_window():
     log = Log()
-    first = log.status("india", "member", "2017-06-09", confidence=0.95)
-    second = log.status("india", "member", "2017", confidence=0.7)
-    standing = state_at(log.records, date(2020, 1, 1)).with_value("membership", "member")[0]
-    assert str(standing.since) == "2017"  # the year window starts earlier than 9 June
-    assert {e.id for e in standing.events} == {first.id, second.id}
+    log.status("iran", "observer", "2005-07-05")
+    precise = log.status("iran", "member", "2023-07-04", confidence=0.95)
+    vague = log.status("iran", "member", "2023", confidence=0.7)
+    before = state_at(log.records, date(2023, 3, 1))
+    after = state_at(log.records, date(2023, 7, 4)).with_value("membership", "member")[0]
+    assert [s.holder for s in before.with_value("membership", "observer")] == ["iran"]
+    assert (str(after.since), after.certain) == ("2023-07-04", True)
+    assert {e.id for e in after.events} == {precise.id, vague.id}
+    assert before.conflicts == ()
+
+
+def test_reassertion_of_the_same_value_keeps_since_at_the_first_assertion():
+    log = Log()
+    log.status("india", "member", "2017-06-09")
+    log.status("india", "member", "2018-01-01", confidence=0.7)
+    assert str(state_at(log.records, date(2019, 1, 1)).with_value("membership", "member")[0].since) == "2017-06-09"
 
 
 def test_observation_confirms_a_status_without_moving_since():
     log = Log()
     log.status("mongolia", "observer", "2004-06-17")
-    log.status("mongolia", "observer", "2010-05-01", observed=True)
+    sighting = log.status("mongolia", "observer", "2010-05-01", observed=True)
     standing = state_at(log.records, date(2012, 1, 1)).with_value("membership", "observer")[0]
     assert str(standing.since) == "2004-06-17"
+    assert sighting.id in {e.id for e in standing.events}
+
+
+def test_contradicting_sighting_is_a_conflict_and_does_not_change_the_status():
+    log = Log()
+    log.status("belarus", "observer", "2015-07-10")
+    log.status("belarus", "dialogue_partner", "2017-03-20", confidence=0.25, observed=True)
+    state = state_at(log.records, date(2018, 1, 1))
+    assert [s.holder for s in state.with_value("membership", "observer")] == ["belarus"]
+    assert [(c.reason, len(c.events)) for c in state.conflicts] == [("values", 2)]
+
+
+def test_sighting_alone_gives_the_status():
+    log = Log()
+    log.status("laos", "partner", "2025-09-01", observed=True)
+    assert [s.holder for s in state_at(log.records, date(2025, 9, 2)).with_value("membership", "partner")] == ["laos"]
 
 
 def test_retracted_event_is_ignored_after_retraction_time():
@@ -170,7 +197,8 @@ def logs(draw):
             when = draw(DAYS)
             precision = draw(st.sampled_from(["day", "month", "year"]))
             text = {"day": when.isoformat(), "month": when.isoformat()[:7], "year": when.isoformat()[:4]}[precision]
-            log.status(draw(st.sampled_from(SUBJECTS)), draw(st.sampled_from(STATUSES)), text, draw(st.floats(0, 1)))
+            extra = {"observed": True} if draw(st.booleans()) and draw(st.booleans()) else {}
+            log.status(draw(st.sampled_from(SUBJECTS)), draw(st.sampled_from(STATUSES)), text, draw(st.floats(0, 1)), **extra)
     return log.records
 
 

@@ -1,0 +1,36 @@
+"""The production path: tasks through a real Redis broker to a real worker, over PostgreSQL."""
+import pytest
+from celery import Celery
+from celery.contrib.testing.worker import start_worker
+
+from events import tasks
+from tests import builders
+
+
+@pytest.fixture
+def redis_app(redis_url):
+    """A Celery app like the project's, but bound to the test Redis, with the events tasks registered."""
+    app = Celery("scotimeline-test", broker=redis_url, backend=redis_url, set_as_current=False)
+    app.conf.update(task_always_eager=False, broker_connection_retry_on_startup=False)
+    for task in (tasks.verify_log, tasks.rebuild_projections):
+        app.task(name=task.name)(task.run)
+    with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
+        yield app
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_tasks_run_on_a_worker_through_redis(redis_app):
+    india = builders.state("india", "IND", "India")
+    builders.organisation()
+    builders.membership(india, "member", "2017-06-09")
+    assert redis_app.send_task(tasks.verify_log.name).get(timeout=20) == {
+        "ok": True, "checked": 1, "broken_at": None, "problem": ""}
+    assert redis_app.send_task(tasks.rebuild_projections.name).get(timeout=20) == {"sco": 1}
+
+
+def test_tasks_run_eagerly_without_a_broker(db):
+    india = builders.state("india", "IND", "India")
+    builders.membership(india, "member", "2017-06-09")
+    assert tasks.verify_log.delay().get()["checked"] == 1
