@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from . import replay
 from .models import Entity, Event, Organisation, ProjectedConflict, SlotInterval
@@ -64,7 +64,8 @@ def replayed_state_at(organisation: Organisation, at: date, known_at: datetime |
 
 def timeline(organisation: Organisation | None = None, entity: Entity | None = None) -> QuerySet[Event]:
     """Events in valid-time order (then seq): the whole organisation's, or those about one entity."""
-    events = Event.objects.with_relations().select_related("corrects", "retracts")
+    retracted = Event.objects.filter(retracts=OuterRef("pk"))
+    events = Event.objects.with_relations().select_related("corrects", "retracts").annotate(retracted=Exists(retracted))
     if organisation is not None:
         events = events.filter(organisation=organisation)
     if entity is not None:
@@ -82,3 +83,30 @@ def resolve_entities(state: State) -> dict[str, Entity]:
     entities = Entity.objects.filter(slug__in=slugs).select_related("country")
     return {e.slug: e for e in entities}
 
+
+
+def amendments_of(event_ids: list[UUID]) -> dict[UUID, dict[str, list[UUID]]]:
+    """For each event, the events that correct it and those that retract it (one query)."""
+    found: dict[UUID, dict[str, list[UUID]]] = {i: {"corrected_by": [], "retracted_by": []} for i in event_ids}
+    if not event_ids:
+        return found
+    rows = (
+        Event.objects.filter(Q(corrects_id__in=event_ids) | Q(retracts_id__in=event_ids))
+        .order_by("seq")
+        .values_list("id", "corrects_id", "retracts_id")
+    )
+    for event_id, corrects, retracts in rows:
+        if corrects in found:
+            found[corrects]["corrected_by"].append(event_id)
+        if retracts in found:
+            found[retracts]["retracted_by"].append(event_id)
+    return found
+
+
+def entity_by_reference(reference: str) -> Entity | None:
+    """An entity by slug or ISO3 code."""
+    return Entity.objects.filter(Q(slug=reference.lower()) | Q(iso3=reference.upper())).select_related("country").first()
+
+
+def entities_by_slug(slugs: set[str]) -> dict[str, Entity]:
+    return {e.slug: e for e in Entity.objects.filter(slug__in=slugs).select_related("country")}
