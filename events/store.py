@@ -11,7 +11,7 @@ import math
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone as dt_timezone
+from datetime import date, datetime, timezone as dt_timezone
 from typing import Any
 
 from django.db import connection, transaction
@@ -123,6 +123,52 @@ def append_many(requests: Iterable[NewEvent]) -> list[Event]:
     return written
 
 
+
+def restore(rows: Iterable[dict[str, Any]]) -> int:
+    """Re-insert an exported log into an empty store, keeping ids, seq, times and hashes.
+
+    Every row's hash is recomputed along the chain first: a log that was altered after
+    export is refused whole. Returns the number of events restored.
+    """
+    from .projections import rebuild
+
+    with transaction.atomic(), _writing():
+        _lock_log()
+        if Event.objects.exists():
+            raise ConflictError("the event log is not empty: a log is restored only into an empty store")
+        previous = GENESIS_HASH
+        count = 0
+        for row in rows:
+            event = _from_export(row)
+            event.prev_hash = previous
+            if row.get("prev_hash") != previous or event_hash(event, previous) != row.get("hash"):
+                raise ValidationError(f"event seq {row.get('seq')} does not match its hash: the export was altered", field="hash")
+            event.hash = row["hash"]
+            event.save()
+            previous = event.hash
+            count += 1
+        for organisation in Organisation.objects.all():
+            rebuild(organisation)
+    return count
+
+
+def _from_export(row: dict[str, Any]) -> Event:
+    try:
+        earliest, latest, precision = row["date"]
+        return Event(
+            id=row["id"], seq=row["seq"], organisation=Organisation.objects.get(slug=row["organisation"]),
+            kind=row["kind"], subject=Entity.objects.get(slug=row["subject"]), payload=row["payload"],
+            date_earliest=date.fromisoformat(earliest), date_latest=date.fromisoformat(latest), date_precision=precision,
+            source=Source.objects.get(key=row["source"]), locator=row["locator"], confidence=row["confidence"],
+            note=row["note"], recorded_at=datetime.fromisoformat(row["recorded_at"].replace("Z", "+00:00")),
+            recorded_by=row["recorded_by"], corrects_id=row["corrects"], retracts_id=row["retracts"],
+            seed_key=row["seed_key"],
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValidationError(f"event seq {row.get('seq')}: malformed row ({exc})", field="event") from None
+    except (Organisation.DoesNotExist, Entity.DoesNotExist, Source.DoesNotExist) as exc:
+        raise ValidationError(f"event seq {row.get('seq')}: {exc}", field="event") from None
+
 @contextmanager
 def _writing() -> Iterator[None]:
     token = store_is_writing.set(True)
@@ -140,39 +186,54 @@ def _lock_log() -> None:
 
 
 def _build(request: NewEvent) -> Event:
+    """An unsaved Event from a request, or a ValidationError naming every bad field at once."""
+    errors: dict[str, list[str]] = {}
+
+    def check(function, *args):
+        try:
+            return function(*args)
+        except ValidationError as exc:
+            for name, messages in exc.errors.items():
+                errors.setdefault(name, []).extend(messages)
+            return None
+
     organisation = _resolve(Organisation, "slug", request.organisation, "organisation")
     kind = get_kind(request.kind)
-    target = request.retracts
     if kind.name == RETRACTION:
-        _check_retraction(target, organisation)
-    elif target is not None:
+        _check_retraction(request.retracts, organisation)
+    elif request.retracts is not None:
         raise ValidationError("only a retraction may retract", field="retracts")
     if request.corrects is not None:
         _check_correction(request.corrects, organisation, kind.name)
-    subject = _resolve(Entity, "slug", request.subject, "subject")
-    validate_subject(kind, subject.type)
-    payload = validate_payload(kind, request.payload, organisation.vocabulary(), _entity_type_of)
-    source = _resolve(Source, "key", request.source, "source")
-    date = _partial_date(request.date)
-    confidence = _confidence(request.confidence)
+    subject = check(_resolve, Entity, "slug", request.subject, "subject")
+    if subject is not None:
+        check(validate_subject, kind, subject.type)
+    payload = check(validate_payload, kind, request.payload, organisation.vocabulary(), _entity_type_of)
+    source = check(_resolve, Source, "key", request.source, "source")
+    when = check(_partial_date, request.date)
+    confidence = check(_confidence, request.confidence)
+    locator = check(_text, request.locator, "locator", 255)
+    note = check(_text, request.note, "note", 10_000)
     recorded_by = (request.recorded_by or "").strip()
     if not recorded_by:
-        raise ValidationError("say who records this event", field="recorded_by")
+        errors["recorded_by"] = ["say who records this event"]
+    if errors:
+        raise ValidationError(errors)
     return Event(
         organisation=organisation,
         kind=kind.name,
         subject=subject,
         payload=payload,
-        date_earliest=date.earliest,
-        date_latest=date.latest,
-        date_precision=date.precision.value,
+        date_earliest=when.earliest,
+        date_latest=when.latest,
+        date_precision=when.precision.value,
         source=source,
-        locator=_text(request.locator, "locator", 255),
+        locator=locator,
         confidence=confidence,
-        note=_text(request.note, "note", 10_000),
+        note=note,
         recorded_by=recorded_by[:150],
         corrects=request.corrects,
-        retracts=target,
+        retracts=request.retracts,
         seed_key=request.seed_key,
     )
 

@@ -178,3 +178,11 @@ def test_tampering_is_detected_by_verify_chain(india):
         cursor.execute("UPDATE events_event SET confidence = 0.2 WHERE seq = %s", [second.seq])
     report = verify_chain()
     assert (report.ok, report.broken_at, report.checked) == (False, 2, 1)
+
+
+def test_every_bad_field_is_named_at_once(india):
+    with pytest.raises(ValidationError) as refused:
+        store.append(organisation=builders.organisation(), kind="membership.status", subject=india,
+                     payload={"status": "memeber"}, date="2017-02-30", source="nowhere",
+                     confidence=2, recorded_by="tester")
+    assert set(refused.value.errors) == {"payload.status", "date", "source", "confidence"}
