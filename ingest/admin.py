@@ -1,0 +1,233 @@
+"""Ingest in the admin: upload documents, review candidates (accept, accept with edits, reject with a reason).
+
+Thin: every change goes through ingest.tasks / ingest.pipeline; refusals become messages or form errors.
+"""
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from events.errors import EventError
+
+from . import pipeline, tasks
+from .forms import AcceptForm, RejectForm, UploadForm
+from .models import Candidate, Document
+
+CONTEXT_CHARS = 400
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["file_name", "source", "published_display", "status", "pending", "total", "ingested_at"]
+    list_filter = ["status", "organisation"]
+    search_fields = ["file_name", "source__title"]
+    list_select_related = ["source"]
+    readonly_fields = ["file_name", "source", "organisation", "published_display", "encoding", "status", "ingested_by", "ingested_at", "candidates_link"]
+    exclude = ["text", "published_earliest", "published_latest", "published_precision"]
+
+    def get_queryset(self, request):
+        pending = Count("candidates", filter=Q(candidates__status=Candidate.Review.PENDING))
+        return super().get_queryset(request).annotate(pending_count=pending, total_count=Count("candidates"))
+
+    @admin.display(description="pending", ordering="pending_count")
+    def pending(self, document: Document) -> int:
+        return document.pending_count
+
+    @admin.display(description="candidates", ordering="total_count")
+    def total(self, document: Document) -> int:
+        return document.total_count
+
+    @admin.display(description="published")
+    def published_display(self, document: Document) -> str:
+        return document.published.display() if document.published else "unknown"
+
+    @admin.display(description="review")
+    def candidates_link(self, document: Document) -> str:
+        url = reverse("admin:ingest_candidate_changelist") + f"?document__id__exact={document.pk}&review=all"
+        return format_html('<a href="{}">{} candidates</a>', url, document.candidates.count())
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context=None):
+        """The upload form: the file goes through the same Celery task as `manage.py ingest`."""
+        form = UploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            summary = tasks.submit(
+                data["file"].read(), name=data["file"].name, organisation=data["organisation"].slug, published=data["published"],
+                title=data["title"], publisher=data["publisher"], kind=data["kind"],
+                ingested_by=request.user.get_username(), auto_accept_above=data["auto_accept_above"],
+            )
+            if "error" in summary:
+                form.add_error("file", summary["error"])
+            else:
+                done = "ingested" if summary["created"] else "was already ingested; nothing written"
+                self.message_user(request, f"{summary['file']} {done}: {summary['candidates']} candidates, {summary['accepted']} accepted.")
+                return HttpResponseRedirect(reverse("admin:ingest_document_change", args=[summary["document"]]))
+        context = {**self.admin_site.each_context(request), "form": form, "opts": self.model._meta, "title": "Ingest a document"}
+        return TemplateResponse(request, "admin/ingest/upload.html", context)
+
+
+class ReviewFilter(admin.SimpleListFilter):
+    """Pending candidates unless asked otherwise: the curator's queue."""
+
+    title = "review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("pending", "pending"), ("accepted", "accepted"), ("rejected", "rejected"), ("all", "all")]
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": (self.value() or "pending") == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value() or "pending"
+        return queryset if value == "all" else queryset.filter(status=value)
+
+
+@admin.register(Candidate)
+class CandidateAdmin(admin.ModelAdmin):
+    list_display = ["id", "kind", "subject_display", "value", "date_display", "confidence", "expectation", "status", "source_line", "evidence_short"]
+    list_filter = [ReviewFilter, "kind", "expectation", "document"]
+    search_fields = ["subject_text", "evidence", "subject__name"]
+    list_select_related = ["subject", "document", "event"]
+    actions = ["accept_selected", "reject_selected"]
+    readonly_fields = [
+        "review_links", "kind", "subject_display", "payload", "date_display", "confidence", "expectation",
+        "evidence_in_context", "source_line", "rule", "status", "reviewed_by", "reviewed_at", "reason", "event_link",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_accept_permission(self, request) -> bool:
+        return request.user.has_perm("events.add_event")
+
+    @admin.display(description="subject")
+    def subject_display(self, candidate: Candidate) -> str:
+        return str(candidate.subject) if candidate.subject else f"? {candidate.subject_text} (unresolved)"
+
+    @admin.display(description="date")
+    def date_display(self, candidate: Candidate) -> str:
+        return f"{candidate.date.display()} ({candidate.date_text})" if candidate.date else f"unknown ({candidate.date_text})"
+
+    @admin.display(description="where")
+    def source_line(self, candidate: Candidate) -> str:
+        return f"{candidate.document.file_name}, line {candidate.line}"
+
+    @admin.display(description="evidence")
+    def evidence_short(self, candidate: Candidate) -> str:
+        return candidate.evidence if len(candidate.evidence) < 140 else candidate.evidence[:137] + "..."
+
+    @admin.display(description="evidence in context")
+    def evidence_in_context(self, candidate: Candidate) -> str:
+        text = candidate.document.text
+        start, end = candidate.evidence_start, candidate.evidence_end
+        before = text[max(0, start - CONTEXT_CHARS):start]
+        after = text[end:end + CONTEXT_CHARS]
+        return format_html(
+            '<div style="white-space: pre-wrap; max-width: 60em">…{}<mark>{}</mark>{}…</div>', before, text[start:end], after
+        )
+
+    @admin.display(description="event")
+    def event_link(self, candidate: Candidate) -> str:
+        if candidate.event_id is None:
+            return "-"
+        url = reverse("admin:events_event_change", args=[candidate.event_id])
+        return format_html('<a href="{}">event #{}</a>', url, candidate.event.seq)
+
+    @admin.display(description="review")
+    def review_links(self, candidate: Candidate) -> str:
+        if candidate.status != Candidate.Review.PENDING:
+            return candidate.get_status_display()
+        accept = reverse("admin:ingest_candidate_accept", args=[candidate.pk])
+        reject = reverse("admin:ingest_candidate_reject", args=[candidate.pk])
+        return format_html('<a class="button" href="{}">Accept (with edits)…</a> <a class="button" href="{}">Reject…</a>', accept, reject)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/accept/", view(self.accept_view), name="ingest_candidate_accept"),
+            path("<int:pk>/reject/", view(self.reject_view), name="ingest_candidate_reject"),
+            *super().get_urls(),
+        ]
+
+    @admin.action(description="Accept selected candidates", permissions=["accept"])
+    def accept_selected(self, request, queryset):
+        events, refused = pipeline.accept_many(queryset.filter(status=Candidate.Review.PENDING), request.user.get_username())
+        self.message_user(request, f"{len(events)} candidates accepted.")
+        for pk, reason in refused.items():
+            self.message_user(request, f"candidate {pk} not accepted: {reason}", messages.WARNING)
+
+    @admin.action(description="Reject selected candidates…", permissions=["accept"])
+    def reject_selected(self, request, queryset):
+        form = RejectForm(request.POST if "reason" in request.POST else None)
+        if form.is_valid():
+            done, refused = pipeline.reject_many(queryset, request.user.get_username(), form.cleaned_data["reason"])
+            self.message_user(request, f"{done} candidates rejected.")
+            for pk, reason in refused.items():
+                self.message_user(request, f"candidate {pk} not rejected: {reason}", messages.WARNING)
+            return None
+        context = {
+            **self.admin_site.each_context(request), "form": form, "candidates": queryset, "opts": self.model._meta,
+            "title": "Reject candidates", "action": "reject_selected", "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+        }
+        return TemplateResponse(request, "admin/ingest/reject.html", context)
+
+    def accept_view(self, request, pk: int):
+        candidate = get_object_or_404(Candidate.objects.select_related("document", "subject"), pk=pk)
+        if not self.has_accept_permission(request):
+            return HttpResponseRedirect(reverse("admin:ingest_candidate_change", args=[pk]))
+        form = AcceptForm.for_candidate(candidate, request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                event = pipeline.accept(candidate, request.user.get_username(), form.edits(candidate))
+            except EventError as exc:
+                form.add_error(None, str(exc))
+            else:
+                self.message_user(request, f"Accepted: event #{event.seq} appended.")
+                return HttpResponseRedirect(reverse("admin:ingest_candidate_changelist"))
+        return self._review_page(request, candidate, form, "Accept candidate")
+
+    def reject_view(self, request, pk: int):
+        candidate = get_object_or_404(Candidate.objects.select_related("document", "subject"), pk=pk)
+        if not self.has_accept_permission(request):
+            return HttpResponseRedirect(reverse("admin:ingest_candidate_change", args=[pk]))
+        form = RejectForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                pipeline.reject(candidate, request.user.get_username(), form.cleaned_data["reason"])
+            except EventError as exc:
+                form.add_error(None, str(exc))
+            else:
+                self.message_user(request, "Rejected.")
+                return HttpResponseRedirect(reverse("admin:ingest_candidate_changelist"))
+        return self._review_page(request, candidate, form, "Reject candidate")
+
+    def _review_page(self, request, candidate: Candidate, form, title: str):
+        context = {
+            **self.admin_site.each_context(request), "form": form, "candidate": candidate, "opts": self.model._meta,
+            "title": title, "evidence": self.evidence_in_context(candidate),
+        }
+        return TemplateResponse(request, "admin/ingest/review.html", context)

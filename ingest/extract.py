@@ -1,0 +1,320 @@
+"""Text -> candidate assertions with evidence, date and confidence. Pure: no ORM, no I/O.
+
+`extract(text, gazetteer, published)` reads each sentence with the phrase tables in
+ingest.patterns; each phrase family has one reader below (declared in READERS).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from events.dates import PartialDate
+from events.kinds import Vocabulary
+
+from . import patterns as p
+from .confidence import Evidence, score
+from .dates import DateMention, find_dates
+from .gazetteer import Entry, Gazetteer, Mention, Via
+from .stories import Sentence, sentences
+from .subjects import Found, Unresolved, nearest, office_holder, pattern_near, state_list, unresolved_name
+
+ESTABLISHED, FOUNDED = "body.established", "organisation.founded"
+PUBLICATION = "publication date"  # the date_text of a date taken from the story, not the sentence
+
+
+@dataclass(frozen=True)
+class Assertion:
+    """One candidate: what the text asserts, where, and how sure we are."""
+
+    kind: str
+    subject: Entry | None  # None: unresolved, see subject_text
+    subject_text: str
+    payload: dict[str, Any] = field(hash=False)
+    date: PartialDate | None  # None: the text's date needed a publication date nobody gave
+    date_text: str
+    confidence: float
+    start: int  # evidence span in the document text
+    end: int
+    line: int
+    evidence: str
+    expectation: bool = False
+    rule: str = ""
+
+    @property
+    def value(self) -> str | None:
+        return self.payload.get(p.VALUE_FIELD.get(self.kind, ""))
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a reader sees of one sentence: its text, entity and date mentions, and its neighbours."""
+
+    sentence: Sentence
+    mentions: list[Mention]
+    dates: list[DateMention]
+    previous_body: Mention | None
+    organisation: Entry | None
+
+    @property
+    def text(self) -> str:
+        return self.sentence.text
+
+    @property
+    def anchor(self) -> PartialDate | None:
+        return self.sentence.story.anchor
+
+    def of_type(self, entity_type: str) -> list[Mention]:
+        return [m for m in self.mentions if m.entry.type == entity_type]
+
+
+def extract(
+    text: str, gazetteer: Gazetteer, published: PartialDate | None = None,
+    vocabulary: Vocabulary | None = None, organisation: str | None = None,
+) -> list[Assertion]:
+    """Candidate assertions in `text`, in document order, one per distinct assertion (the surest)."""
+    rules = [rule for rule in p.RULES if _declared(rule, vocabulary)]
+    organisation_entry = gazetteer.entry(organisation) if organisation else None
+    found: list[Assertion] = []
+    previous_body: Mention | None = None
+    for sentence in sentences(text, published):
+        matches = [(rule, match) for rule in rules for match in rule.pattern.finditer(sentence.text)]
+        mentions = gazetteer.mentions(sentence.text)
+        if matches:  # dates are read only where a phrase may need one
+            context = Context(sentence, mentions, find_dates(sentence.text, sentence.story.anchor), previous_body, organisation_entry)
+            documents = context.of_type("document")
+            for rule, match in matches:
+                if not _inside(match, documents):
+                    found += READERS[rule.kind](rule, match, context)
+        bodies = [m for m in mentions if m.entry.type == "body"]
+        previous_body = bodies[-1] if bodies else None
+    return _distinct(found)
+
+
+def _declared(rule: p.Rule, vocabulary: Vocabulary | None) -> bool:
+    if vocabulary is None or rule.value is None:
+        return True
+    declared = {p.MEMBERSHIP: vocabulary.statuses, p.OFFICE: vocabulary.offices, p.MEETING: vocabulary.meeting_types}
+    return rule.value in declared.get(rule.kind, {rule.value})
+
+
+def _inside(match: re.Match, mentions: list[Mention]) -> bool:
+    return any(m.start <= match.start() and match.end() <= m.end for m in mentions)
+
+
+def _distinct(found: list[Assertion]) -> list[Assertion]:
+    """One assertion per (kind, subject, payload, date, expectation), the surest; an expectation the
+    document dates elsewhere ("could join by June") is not repeated undated ("will join")."""
+    best: dict[tuple, Assertion] = {}
+    for assertion in found:
+        key = (_about(assertion), tuple(sorted(assertion.payload.items())), str(assertion.date), assertion.expectation)
+        if key not in best or assertion.confidence > best[key].confidence:
+            best[key] = assertion
+    dated = {_about(a) for a in best.values() if a.expectation and a.date_text != PUBLICATION}
+    kept = [a for a in best.values() if not (a.expectation and a.date_text == PUBLICATION and _about(a) in dated)]
+    return sorted(kept, key=lambda a: (a.start, a.kind, a.subject_text))
+
+
+def _about(assertion: Assertion) -> tuple:
+    return (assertion.kind, assertion.subject.slug if assertion.subject else assertion.subject_text, assertion.value)
+
+
+# ---------------------------------------------------------------- modes and dates
+
+
+def _mode(rule: p.Rule, context: Context, lo: int, hi: int, reach: int = 20) -> str | None:
+    """'expectation', 'event' or 'standing' from the cue words around [lo, hi); None when negated."""
+    text = context.text
+    if p.NEGATION.search(text, max(0, lo - 15), hi):
+        return None
+    if re.search(r"\b(?:currently|now|at\s+present|already)\b", text[lo:hi], re.IGNORECASE):
+        return "standing"
+    if p.EXPECTATION.search(text, max(0, lo - reach), min(len(text), hi + 20)):
+        return "expectation"
+    if rule.event or p.EVENT.search(text, max(0, lo - 30), min(len(text), hi + 10)):
+        return "event"
+    return "standing"
+
+
+def _date_near(
+    context: Context, start: int, end: int, after_reach: int = 120, before_reach: int = 60, comma_before: bool = True,
+) -> DateMention | None:
+    """The date the phrase at [start, end) is dated by: the nearest after it (not across a clause), else before."""
+    best: tuple[float, DateMention] | None = None
+    for mention in context.dates:
+        if mention.start >= end:
+            gap = context.text[end:mention.start]
+            distance = len(gap) if len(gap) <= after_reach and not p.CLAUSE_BREAK.search(gap) else None
+        elif mention.end <= start:
+            gap = context.text[mention.end:start]
+            near = len(gap) <= before_reach and not p.CLAUSE_BREAK.search(gap) and (comma_before or "," not in gap)
+            distance = 1.5 * len(gap) if near else None
+        else:
+            distance = 0
+        if distance is not None and (best is None or distance < best[0]):
+            best = (distance, mention)
+    return best[1] if best else None
+
+
+def _anchor_mention(context: Context) -> DateMention:
+    """The story's own date, standing in for a date the sentence does not give."""
+    return DateMention(0, 0, PUBLICATION, context.anchor, present=True)
+
+
+# ---------------------------------------------------------------- building
+
+
+def _assertion(
+    rule: p.Rule, context: Context, subject: Mention | Unresolved, when: DateMention, *,
+    kind: str | None = None, payload: dict[str, Any] | None = None, mode: str = "event",
+) -> Assertion:
+    sentence = context.sentence
+    entry = subject.entry if isinstance(subject, Mention) else None
+    evidence = Evidence(
+        base=rule.base, via=subject.via.value if isinstance(subject, Mention) else "unresolved",
+        precision=when.date.precision if when.date else None, relative=when.relative,
+        from_publication=when.present, mode=mode,
+    )
+    return Assertion(
+        kind=kind or rule.kind, subject=entry, subject_text=subject.surface if entry else subject.text,
+        payload=payload if payload is not None else ({p.VALUE_FIELD[rule.kind]: rule.value} if rule.value else {}),
+        date=when.date, date_text=when.text, confidence=score(evidence),
+        start=sentence.start, end=sentence.end, line=sentence.line, evidence=sentence.text,
+        expectation=mode == "expectation", rule=rule.name,
+    )
+
+
+def _membership(rule: p.Rule, match: re.Match, context: Context) -> Iterator[Assertion]:
+    found = state_list(context.text, context.of_type("state"), match.start(), match.end(), participle=rule.event)
+    if found is None:
+        return
+    lo, hi = min(found.start, match.start()), max(found.end, match.end())
+    mode = _mode(rule, context, lo, hi, reach=60)
+    if mode is None:
+        return
+    when = _date_near(context, match.start(), match.end())
+    if mode == "event" and (when is None or when.present):
+        mode = "standing"  # it happened before the story: the state holds at the story's date
+    if mode == "standing" and (when is None or p.CLAUSE_BREAK.search(context.text, lo, hi)):
+        when = _anchor_mention(context)
+    if when is None or (mode == "expectation" and when.since):
+        when = _anchor_mention(context)  # "invited ... since 2003" dates the invitation, not the joining
+    payload = {"status": rule.value, **({"observed": True} if mode == "standing" else {})}
+    for state in found.mentions:
+        yield _assertion(rule, context, state, when, payload=payload, mode=mode)
+
+
+def _office(rule: p.Rule, match: re.Match, context: Context) -> Iterator[Assertion]:
+    text, start, end = context.text, match.start(), match.end()
+    if p.TERM_END.search(text, max(0, start - 25), start) or p.TERM_END.search(text, end, min(len(text), end + 12)):
+        return
+    holder = _holder(rule, context, start, end)
+    if holder is None:
+        return
+    lo, hi = min(holder.start, start), max(holder.end, end)
+    mode = _mode(rule, context, lo, hi)
+    if mode is None:
+        return
+    # A holder named in passing ("by June, its Secretary-General X said") is not dated by another clause.
+    when = _date_near(context, start, end, before_reach=60 if mode == "event" else 30, comma_before=mode == "event")
+    if when is None and p.PAST_HOLDER.search(text, max(0, lo - 30), min(len(text), hi + 30)):
+        return  # "during India's presidency": held once, not necessarily at the story's date
+    for term in _date_list(context, when) if when else [_anchor_mention(context)]:
+        payload = {"office": rule.value, **({"term_end": str(term.until)} if term.until else {})}
+        yield _assertion(rule, context, holder, term, payload=payload, mode="standing" if term.present and mode == "event" else mode)
+
+
+def _date_list(context: Context, first: DateMention) -> list[DateMention]:
+    """`first` and the dates listed after it: "in 2010-2011 and 2016-2017"."""
+    listed = [first]
+    for mention in context.dates:
+        if mention.start >= listed[-1].end and p.DATE_LIST_GAP.match(context.text[listed[-1].end:mention.start]):
+            listed.append(mention)
+    return listed
+
+
+def _holder(rule: p.Rule, context: Context, start: int, end: int) -> Mention | Unresolved | None:
+    text = context.text
+    if rule.subject_type == "state":
+        found = nearest(text, context.of_type("state"), start, end, before_words=3, after_words=3)
+        return found.mentions[0] if found else None
+    found = office_holder(text, context.of_type(rule.subject_type), start, end)
+    return found.mentions[0] if found else unresolved_name(text, start, end, context.mentions)
+
+
+def _meeting(rule: p.Rule, match: re.Match, context: Context) -> Iterator[Assertion]:
+    places = [m for m in context.of_type("place") if abs(_distance(m, match)) <= 150]
+    mode = _mode(rule, context, match.start(), match.end(), reach=60)
+    if not places or mode is None:
+        return
+    for place in places:
+        # "summits in Almaty in 1998, in Bishkek in 1999": each place takes the date after it.
+        when = _date_near(context, place.start, place.end, after_reach=40, before_reach=0) if len(places) > 1 else None
+        when = when or _date_near(context, min(place.start, match.start()), max(place.end, match.end()), after_reach=50)
+        if when is None or when.date is None:
+            continue
+        payload = {"meeting": rule.value, "name": f"{place.entry.name} summit {when.date.earliest.year}"}
+        if when.until is not None:
+            payload["until"] = str(when.until)
+        yield _assertion(rule, context, place, when, payload=payload, mode="expectation" if mode == "expectation" else "event")
+
+
+def _distance(mention: Mention, match: re.Match) -> int:
+    return mention.start - match.end() if mention.start >= match.end() else match.start() - mention.end
+
+
+def _document(rule: p.Rule, match: re.Match, context: Context) -> Iterator[Assertion]:
+    start, end = match.start(), match.end()
+    found = nearest(context.text, context.of_type("document"), start, end, before_words=12, after_words=6)
+    subject = found.mentions[0] if found else pattern_near(p.DOCUMENT_TITLE, context.text, start, end)
+    when = _date_near(context, start, end)
+    mode = _mode(rule, context, start, end)
+    if subject is None or when is None or mode is None:
+        return
+    yield _assertion(rule, context, subject, when, payload=_place(context, end), mode=mode)
+
+
+def _place(context: Context, end: int) -> dict[str, str]:
+    """The place a thing happened: 'in Shanghai', 'from a base in Tashkent' shortly after the phrase."""
+    for place in context.of_type("place"):
+        if 0 <= place.start - end <= 90 and re.search(r"\bin\s+$", context.text[:place.start]):
+            return {"place": place.entry.slug}
+    return {}
+
+
+def _established(rule: p.Rule, match: re.Match, context: Context) -> Iterator[Assertion]:
+    subject = _established_subject(context, match)
+    when = _date_near(context, match.start(), match.end())
+    mode = _mode(rule, context, match.start(), match.end())
+    if subject is None or when is None or when.present or mode is None:
+        return
+    kind = FOUNDED if subject.entry.organisation else ESTABLISHED
+    yield _assertion(rule, context, subject, when, kind=kind, payload=_place(context, match.end()), mode=mode)
+
+
+def _established_subject(context: Context, match: re.Match) -> Mention | None:
+    text = context.text
+    for body in reversed(context.of_type("body")):
+        if body.end <= match.start() and p.FOUNDED_GAP_BEFORE.match(text[body.end:match.start()]):
+            return body
+    for body in context.of_type("body"):
+        modifier = re.match(r"[^\S\n]+[A-Z]", text[body.end:])  # "the SCO Forum" is the Forum's
+        if body.start >= match.end() and p.FOUNDED_GAP_AFTER.match(text[match.end():body.start]) and not modifier:
+            return body
+    unnamed = p.FOUNDED_UNNAMED.search(text, max(0, match.start() - 4), match.end())
+    if unnamed and context.organisation is not None:
+        return Mention(match.start(), match.end(), match.group(), context.organisation, Via.REFERENCE)
+    if p.PRONOUN_START.match(text) and context.previous_body is not None:
+        return replace(context.previous_body, start=0, end=0, via=Via.REFERENCE)
+    return None
+
+
+READERS: dict[str, Callable[[p.Rule, re.Match, Context], Iterator[Assertion]]] = {
+    p.MEMBERSHIP: _membership,
+    p.OFFICE: _office,
+    p.MEETING: _meeting,
+    "document.signed": _document,
+    "document.in_force": _document,
+    ESTABLISHED: _established,
+}

@@ -1,0 +1,68 @@
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from events import cli
+from events.dates import InvalidDate, PartialDate
+from ingest import documents, evaluation, gazetteer
+from ingest.extract import extract
+from ingest.representations import assertion_record
+
+
+class Command(BaseCommand):
+    help = (
+        "Measure extraction against hand-checked lists: each EXPECTED.jsonl starts with "
+        '{"document": FILE, "published": DATE} and lists one expected candidate a line.'
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("expected", nargs="+", type=Path, metavar="EXPECTED.jsonl")
+        parser.add_argument("--documents", type=Path, default=settings.BASE_DIR.parent / "shared" / "seeds",
+                            help="where the documents named in the lists are (default: ../shared/seeds)")
+        parser.add_argument("--org", default="sco")
+        parser.add_argument("--show-misses", action="store_true")
+
+    def handle(self, *args, **options):
+        organisation = cli.organisation(options["org"])
+        names = gazetteer.from_database()
+        expected, found = [], []
+        for path in options["expected"]:
+            header, rows = _read(path)
+            document = options["documents"] / header["document"]
+            if not document.is_file():
+                raise cli.usage_error(f"{path}: no document {document}")
+            text = documents.read(document.read_bytes(), document.name).text
+            published = _published(header.get("published"), path)
+            assertions = extract(text, names, published, organisation.vocabulary(), organisation.entity.slug if organisation.entity else None)
+            found_here = [assertion_record(a, document.name) for a in assertions]
+            self._report(document.name, rows, found_here, options["show_misses"])
+            expected += [{**r, "_doc": document.name} for r in rows]
+            found += [{**r, "_doc": document.name} for r in found_here]
+        self.stdout.write("\nAll documents\n")
+        self.stdout.write(evaluation.table(evaluation.scores(expected, found), evaluation.scores(expected, found, with_date=False)))
+
+    def _report(self, name: str, expected: list, found: list, show_misses: bool) -> None:
+        self.stdout.write(f"\n{name}\n")
+        self.stdout.write(evaluation.table(evaluation.scores(expected, found), evaluation.scores(expected, found, with_date=False)))
+        if show_misses:
+            missed, extra = evaluation.misses(expected, found)
+            self.stdout.write("\n".join([*(f"  missed {k}" for k in missed), *(f"  extra  {k}" for k in extra)]))
+
+
+def _read(path: Path) -> tuple[dict, list[dict]]:
+    try:
+        lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    except (OSError, json.JSONDecodeError) as exc:
+        raise cli.usage_error(f"{path}: {exc}") from None
+    if not lines or "document" not in lines[0]:
+        raise cli.usage_error(f'{path}: the first line must be {{"document": ..., "published": ...}}')
+    return lines[0], lines[1:]
+
+
+def _published(value: str | None, path: Path) -> PartialDate | None:
+    try:
+        return PartialDate.parse(value) if value else None
+    except InvalidDate as exc:
+        raise cli.usage_error(f"{path}: published: {exc}") from None

@@ -1,0 +1,203 @@
+"""Document -> stored candidates (all or nothing, once per content hash); a curator's accept or reject.
+
+Accepting is the only way a candidate reaches the event log, and it goes through events.store,
+citing the document's Source with the candidate's line as locator.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from events import store
+from events.dates import InvalidDate, PartialDate
+from events.errors import ConflictError, EventError, ValidationError
+from events.models import Entity, Event, Organisation, Source
+
+from . import documents, gazetteer
+from .extract import Assertion, extract
+from .models import Candidate, Document
+
+# A source's reliability prior by kind, for sources ingest creates.
+RELIABILITY = {"official": 0.8, "reference": 0.6, "research": 0.6, "news": 0.5, "editor": 0.9}
+EDITABLE = frozenset({"kind", "subject", "payload", "date", "confidence", "expectation"})
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    document: Document
+    created: bool  # False: the same bytes were ingested before, nothing was written
+    candidates: int
+    accepted: int = 0
+
+
+def ingest(
+    data: bytes, *, name: str, organisation: Organisation, published: PartialDate | None = None,
+    title: str = "", publisher: str = "", kind: str = "news", ingested_by: str = "ingest",
+    auto_accept_above: float | None = None,
+) -> IngestResult:
+    """Read, extract and store one document with its candidates; raises ValidationError and writes nothing."""
+    if kind not in RELIABILITY:
+        raise ValidationError(f"{kind!r} is not a source kind (known: {', '.join(sorted(RELIABILITY))})", field="kind")
+    if auto_accept_above is not None:
+        _check_threshold(auto_accept_above)
+    read = documents.read(data, name)
+    existing = Document.objects.filter(source__content_hash=read.content_hash).first()
+    if existing is not None:
+        return IngestResult(existing, False, existing.candidates.count())
+    source = Source.objects.filter(content_hash=read.content_hash).first()  # e.g. a seeded source
+    published = published or (source.published if source else None)
+    found = extract(
+        read.text, gazetteer.from_database(), published, organisation.vocabulary(),
+        organisation.entity.slug if organisation.entity else None,
+    )
+    try:
+        document = _store(read, found, organisation, source, published, title, publisher, kind, ingested_by)
+    except IntegrityError:  # the same bytes, ingested concurrently
+        return IngestResult(Document.objects.get(source__content_hash=read.content_hash), False, 0)
+    accepted = auto_accept(document, auto_accept_above, ingested_by) if auto_accept_above is not None else 0
+    return IngestResult(document, True, len(found), accepted)
+
+
+@transaction.atomic
+def _store(read, found: list[Assertion], organisation, source, published, title, publisher, kind, ingested_by) -> Document:
+    if source is None:
+        source = Source.objects.create(
+            key=f"ingest-{read.content_hash[:16]}", title=(title or read.name or "untitled document")[:500],
+            publisher=publisher[:200], kind=kind, reliability=RELIABILITY[kind], content_hash=read.content_hash,
+            **_date_fields("published", published),
+        )
+    document = Document.objects.create(
+        organisation=organisation, source=source, file_name=(read.name or "document")[:255], text=read.text,
+        encoding=read.encoding, ingested_by=ingested_by, **_date_fields("published", published),
+        status=Document.Status.PENDING if found else Document.Status.EMPTY,
+    )
+    slugs = {a.subject.slug for a in found if a.subject}
+    entities = Entity.objects.in_bulk(slugs, field_name="slug")
+    Candidate.objects.bulk_create([_candidate(document, a, entities) for a in found])
+    return document
+
+
+def _date_fields(prefix: str, value: PartialDate | None) -> dict[str, Any]:
+    if value is None:
+        return {f"{prefix}_earliest": None, f"{prefix}_latest": None, f"{prefix}_precision": ""}
+    return {f"{prefix}_earliest": value.earliest, f"{prefix}_latest": value.latest, f"{prefix}_precision": value.precision.value}
+
+
+def _candidate(document: Document, found: Assertion, entities: Mapping[str, Entity]) -> Candidate:
+    return Candidate(
+        document=document, kind=found.kind, subject=entities.get(found.subject.slug) if found.subject else None,
+        subject_text=found.subject_text[:300], payload=found.payload, date_text=found.date_text[:100],
+        confidence=found.confidence, evidence_start=found.start, evidence_end=found.end, line=found.line,
+        evidence=found.evidence, expectation=found.expectation, rule=found.rule, **_date_fields("date", found.date),
+    )
+
+
+def accept(candidate: Candidate, reviewer: str, edits: Mapping[str, Any] | None = None) -> Event:
+    """Append the candidate (with a curator's edits) as an event; raises ValidationError/ConflictError."""
+    edits = dict(edits or {})
+    unknown = set(edits) - EDITABLE
+    if unknown:
+        raise ValidationError(f"cannot edit {', '.join(sorted(unknown))} (editable: {', '.join(sorted(EDITABLE))})", field="edits")
+    with transaction.atomic():
+        candidate = _pending(candidate)
+        values = _reviewed_values(candidate, edits)
+        event = store.append(
+            organisation=candidate.document.organisation, kind=values["kind"], subject=values["subject"],
+            payload=values["payload"], date=values["date"], source=candidate.document.source,
+            confidence=values["confidence"], recorded_by=reviewer, locator=f"line {candidate.line}",
+            note=f"ingest candidate {candidate.pk}" + (f", edited: {', '.join(sorted(edits))}" if edits else ""),
+        )
+        _review(candidate, Candidate.Review.ACCEPTED, reviewer, event=event, reason="edited: " + ", ".join(sorted(edits)) if edits else "")
+    return event
+
+
+def reject(candidate: Candidate, reviewer: str, reason: str) -> Candidate:
+    if not (reason or "").strip():
+        raise ValidationError("say why the candidate is rejected", field="reason")
+    with transaction.atomic():
+        candidate = _pending(candidate)
+        _review(candidate, Candidate.Review.REJECTED, reviewer, reason=reason.strip())
+    return candidate
+
+
+def _pending(candidate: Candidate) -> Candidate:
+    locked = Candidate.objects.select_for_update().select_related(
+        "document__organisation", "document__source", "subject"
+    ).get(pk=candidate.pk)
+    if locked.status != Candidate.Review.PENDING:
+        raise ConflictError(f"candidate {locked.pk} is already {locked.status}")
+    return locked
+
+
+def _reviewed_values(candidate: Candidate, edits: Mapping[str, Any]) -> dict[str, Any]:
+    values = {
+        "kind": candidate.kind, "subject": candidate.subject, "payload": candidate.payload,
+        "date": candidate.date, "confidence": candidate.confidence, "expectation": candidate.expectation,
+        **edits,
+    }
+    if values["expectation"]:
+        raise ValidationError(
+            "is an expectation, not a fact; accept it with edits (expectation off, the date it happened) once it happened",
+            field="expectation",
+        )
+    if values["subject"] in (None, ""):
+        raise ValidationError(f"unresolved: choose the entity the document calls {candidate.subject_text!r}", field="subject")
+    if values["date"] in (None, ""):
+        raise ValidationError(f"unknown ({candidate.date_text or 'no date in the text'}): give the date", field="date")
+    if isinstance(values["date"], str):
+        try:
+            values["date"] = PartialDate.parse(values["date"])
+        except InvalidDate as exc:
+            raise ValidationError(str(exc), field="date") from None
+    return values
+
+
+def _review(candidate: Candidate, status: str, reviewer: str, event: Event | None = None, reason: str = "") -> None:
+    candidate.status, candidate.reviewed_by, candidate.reviewed_at = status, reviewer, timezone.now()
+    candidate.event, candidate.reason = event, reason
+    candidate.save(update_fields=["status", "reviewed_by", "reviewed_at", "event", "reason"])
+    document = candidate.document
+    if not document.candidates.filter(status=Candidate.Review.PENDING).exists():
+        Document.objects.filter(pk=document.pk).update(status=Document.Status.REVIEWED)
+
+
+def accept_many(candidates: Iterable[Candidate], reviewer: str) -> tuple[list[Event], dict[int, str]]:
+    """Accept each candidate on its own: one refusal does not stop the others. Returns events and refusals."""
+    events, refused = [], {}
+    for candidate in candidates:
+        try:
+            events.append(accept(candidate, reviewer))
+        except EventError as exc:
+            refused[candidate.pk] = str(exc)
+    return events, refused
+
+
+def reject_many(candidates: Iterable[Candidate], reviewer: str, reason: str) -> tuple[int, dict[int, str]]:
+    rejected, refused = 0, {}
+    for candidate in candidates:
+        try:
+            reject(candidate, reviewer, reason)
+            rejected += 1
+        except EventError as exc:
+            refused[candidate.pk] = str(exc)
+    return rejected, refused
+
+
+def _check_threshold(threshold: float) -> None:
+    if not 0.0 <= threshold <= 1.0:
+        raise ValidationError(f"{threshold!r} is not between 0 and 1", field="auto_accept_above")
+
+
+def auto_accept(document: Document, threshold: float, reviewer: str) -> int:
+    """Accept the document's facts at or above `threshold` that need no curator's choice."""
+    _check_threshold(threshold)
+    ready = document.candidates.filter(
+        status=Candidate.Review.PENDING, expectation=False, subject__isnull=False,
+        date_earliest__isnull=False, confidence__gte=threshold,
+    )
+    events, _refused = accept_many(ready, f"{reviewer} (auto-accept >= {threshold})")
+    return len(events)
