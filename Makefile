@@ -35,7 +35,7 @@ test: setup
 # The same suite against real PostgreSQL and Redis; tests needing them fail instead of skipping.
 test-services: setup
 	SECRET_KEY=test-only DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/scotimeline} \
-	TEST_REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/15} REQUIRE_SERVICES=1 $(BIN)/pytest
+	TEST_REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/15} SECURE_SSL_REDIRECT=0 REQUIRE_SERVICES=1 $(BIN)/pytest
 
 bench: setup
 	$(BIN)/python -m tests.benchmarks

@@ -2,19 +2,38 @@
 
 Valid-time filters meet partial dates by overlap: an event dated "2017" (1 January to
 31 December) matches `occurred_after=2017-06-01`, because it may have happened then.
+Every ordering ends with `seq`, so it is total and a cursor can resume from any event.
 """
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q, TextField
+from django.db.models import Exists, OuterRef, Q, TextField
 from django.db.models.functions import Cast
 
 from .kinds import KINDS
 from .models import Entity, Event, Organisation, Source
 from .queries import mentioning
 
+# Public ordering name -> the model fields it sorts by; the last field is unique.
+EVENT_ORDERINGS: dict[str, tuple[str, ...]] = {
+    "seq": ("seq",),
+    "-seq": ("-seq",),
+    "occurred": ("date_earliest", "seq"),
+    "-occurred": ("-date_earliest", "-seq"),
+}
 
-class EventFilterSet(django_filters.FilterSet):
+
+class FilterSet(django_filters.FilterSet):
+    """Builds its form class once per declaration instead of once per request (a millisecond per page)."""
+
+    def get_form_class(self):
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
+
+class EventFilterSet(FilterSet):
     kind = django_filters.MultipleChoiceFilter(
         choices=[(name, name) for name in KINDS], help_text="One or more kinds (repeat the parameter)."
     )
@@ -42,6 +61,10 @@ class EventFilterSet(django_filters.FilterSet):
     include_retracted = django_filters.BooleanFilter(
         method="filter_retracted", help_text="Include events that have been retracted (default: false)."
     )
+    ordering = django_filters.ChoiceFilter(
+        choices=[(name, name) for name in EVENT_ORDERINGS], method="filter_ordering", empty_label=None,
+        help_text="seq (transaction order, the default), -seq, occurred (valid time, then seq) or -occurred.",
+    )
 
     class Meta:
         model = Event
@@ -62,8 +85,13 @@ class EventFilterSet(django_filters.FilterSet):
             | Q(source__title__icontains=value)
         )
 
+    def filter_ordering(self, queryset, name, value):
+        return queryset.order_by(*EVENT_ORDERINGS[value])
+
     def filter_retracted(self, queryset, name, value):
-        return queryset if value else queryset.filter(retractions__isnull=True)
+        # NOT EXISTS rather than a LEFT JOIN ... IS NULL: PostgreSQL plans it as an anti-join and
+        # walks the seq index for a page, instead of hashing the whole log.
+        return queryset if value else queryset.filter(~Exists(Event.objects.filter(retracts=OuterRef("pk"))))
 
     @property
     def qs(self):
@@ -71,3 +99,32 @@ class EventFilterSet(django_filters.FilterSet):
         if self.form.cleaned_data.get("include_retracted") is None:
             events = self.filter_retracted(events, "include_retracted", False)
         return events
+
+
+class SourceFilterSet(FilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=Source.Kind.choices, help_text="One or more source kinds.")
+    q = django_filters.CharFilter(method="filter_text", help_text="Text in the key, title, publisher or URL.")
+    min_reliability = django_filters.NumberFilter(field_name="reliability", lookup_expr="gte")
+
+    class Meta:
+        model = Source
+        fields: list[str] = []
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(
+            Q(key__icontains=value) | Q(title__icontains=value) | Q(publisher__icontains=value) | Q(url__icontains=value)
+        )
+
+
+class EntityFilterSet(FilterSet):
+    type = django_filters.MultipleChoiceFilter(choices=Entity.Type.choices, help_text="One or more entity types.")
+    q = django_filters.CharFilter(method="filter_text", help_text="Text in the name, slug, ISO3 code or an alias.")
+
+    class Meta:
+        model = Entity
+        fields: list[str] = []
+
+    def filter_text(self, queryset, name, value):
+        matches = Q(name__icontains=value) | Q(slug__icontains=value) | Q(iso3__iexact=value)
+        aliased = Entity.objects.filter(aliases__name__icontains=value).values("pk")
+        return queryset.filter(matches | Q(pk__in=aliased))

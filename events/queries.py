@@ -110,3 +110,8 @@ def entity_by_reference(reference: str) -> Entity | None:
 
 def entities_by_slug(slugs: set[str]) -> dict[str, Entity]:
     return {e.slug: e for e in Entity.objects.filter(slug__in=slugs).select_related("country")}
+
+
+def log_head() -> int:
+    """The seq of the latest event (0 for an empty log): every derived answer changes only when it does."""
+    return Event.objects.order_by("-seq").values_list("seq", flat=True).first() or 0

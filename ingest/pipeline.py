@@ -125,7 +125,7 @@ def reject(candidate: Candidate, reviewer: str, reason: str) -> Candidate:
 
 
 def _pending(candidate: Candidate) -> Candidate:
-    locked = Candidate.objects.select_for_update().select_related(
+    locked = Candidate.objects.select_for_update(of=("self",)).select_related(
         "document__organisation", "document__source", "subject"
     ).get(pk=candidate.pk)
     if locked.status != Candidate.Review.PENDING:

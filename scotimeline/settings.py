@@ -107,19 +107,33 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 
 REST_FRAMEWORK = {
+    # Token first: an anonymous write is answered 401 with `WWW-Authenticate: Token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
+    "DEFAULT_PERMISSION_CLASSES": ["events.api.permissions.ReadOrPermittedWrite"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "events.api.pagination.KeysetPagination",
+    "DEFAULT_RENDERER_CLASSES": ["events.api.renderers.FastJSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["events.api.throttling.AnonymousThrottle"],
+    # Counted per process in the default cache: give gunicorn workers a shared cache (Redis) to make it global.
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/minute") or None},
+    "EXCEPTION_HANDLER": "events.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "events.api.schema.ApiSchema",
 }
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "scotimeline API",
-    "DESCRIPTION": "The SCO's history as immutable, sourced events; its state on any date, derived by replay.",
+    "DESCRIPTION": "The SCO's history as immutable, sourced events; its state on any date, derived by replay. "
+    "Reads are open (anonymous clients are throttled); appending, correcting and retracting need a token "
+    "and the events.add_event, events.correct_event or events.retract_event permission. "
+    "Every error has one shape: {status, code, detail, errors}.",
     "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"EntityTypeEnum": "events.models.Entity.Type", "SourceKindEnum": "events.models.Source.Kind"},
 }
 
 LOGGING = {

@@ -1,0 +1,24 @@
+"""`python -m tests.benchmarks` (make bench): run every bench_*.py module here, each through its main()."""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+from pathlib import Path
+
+
+def main() -> int:
+    here = Path(__file__).parent
+    names = sorted(m.name for m in pkgutil.iter_modules([str(here)]) if m.name.startswith("bench_"))
+    failed = []
+    for name in names:
+        print(f"=== tests.benchmarks.{name}", flush=True)
+        if importlib.import_module(f"tests.benchmarks.{name}").main() not in (0, None):
+            failed.append(name)
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
