@@ -12,6 +12,7 @@ from events.errors import ConflictError, ValidationError
 from events.integrity import verify_chain
 from events.models import Event, Organisation
 from tests import builders
+from tests.purging import empty_event_log
 
 
 def exported_history() -> str:
@@ -24,23 +25,11 @@ def exported_history() -> str:
     return stream.getvalue()
 
 
-def empty_the_store():
-    from django.db import connection
-
-    with connection.cursor() as cursor:  # only a test may drop the trigger to start over
-        if connection.vendor == "sqlite":
-            cursor.execute("DROP TRIGGER events_event_no_delete")
-        else:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("DROP TRIGGER events_event_no_update_or_delete ON events_event")
-        cursor.execute("DELETE FROM events_event")
-
-
 @pytest.mark.django_db
 def test_export_then_import_into_an_empty_store_keeps_ids_hashes_and_answers():
     text = exported_history()
     before = list(Event.objects.order_by("seq").values_list("id", "seq", "hash"))
-    empty_the_store()
+    empty_event_log()
     assert archive.import_stream(io.StringIO(text)) == 2
     assert list(Event.objects.order_by("seq").values_list("id", "seq", "hash")) == before
     assert verify_chain().ok
@@ -56,7 +45,7 @@ def test_an_altered_export_is_refused_whole():
     row = json.loads(lines[event_line])
     row["confidence"] = 0.1
     lines[event_line] = json.dumps(row)
-    empty_the_store()
+    empty_event_log()
     with pytest.raises(ValidationError, match="export was altered"):
         archive.import_stream(io.StringIO("\n".join(lines)))
     assert Event.objects.count() == 0
