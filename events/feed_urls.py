@@ -1,2 +1,28 @@
-"""Feed routes (filled in by the feeds work)."""
-urlpatterns: list = []
+"""Feed routes: /feeds/events.atom|rss, /feeds/entities/<slug>.*, /feeds/kinds/<kind>.*, /feeds/changes.*."""
+from django.urls import path, register_converter
+
+from .feed_documents import Format
+from .feed_views import serve
+from .feeds import ChangesFeed, EntityFeed, EventFeed, KindFeed
+
+
+class FormatConverter:
+    regex = "atom|rss"
+
+    def to_python(self, value: str) -> Format:
+        return Format[value.upper()]
+
+    def to_url(self, value: Format | str) -> str:
+        return value.extension if isinstance(value, Format) else value
+
+
+register_converter(FormatConverter, "feedformat")
+
+app_name = "feeds"
+
+urlpatterns = [
+    path("events.<feedformat:format>", serve(EventFeed()), name="events"),
+    path("entities/<slug:slug>.<feedformat:format>", serve(EntityFeed()), name="entity"),
+    path("kinds/<str:kind>.<feedformat:format>", serve(KindFeed()), name="kind"),
+    path("changes.<feedformat:format>", serve(ChangesFeed()), name="changes"),
+]

@@ -68,8 +68,10 @@ class Kind:
     slot_value: Callable[[str, Mapping[str, Any]], str | None] | None = None
     # For happenings: one thing that happened once; two different dates for it are a conflict.
     happening: KeyFunction | None = None
-    # A short phrase for titles: "{subject} becomes a member".
+    # A short phrase for titles: "{subject} becomes {status}" -> "India becomes a member".
     phrase: str = "{subject}: {label}"
+    # The phrase when the slot's value is cleared (a status of none): "Uzbekistan no longer has a status".
+    cleared_phrase: str = ""
     copies_target: bool = field(default=False)  # retractions take subject and date from their target
 
 
@@ -103,6 +105,7 @@ KINDS: dict[str, Kind] = {
             slot=_membership_slot,
             slot_value=lambda subject, payload: payload["status"],
             phrase="{subject} becomes {status}",
+            cleared_phrase="{subject} no longer has a status",
         ),
         Kind(
             "office.assumed",
@@ -232,6 +235,9 @@ def _clean_value(spec: PayloadField, value: Any, vocabulary: Vocabulary, entity_
     value = value.strip()
     if not value:
         raise ValueError("may not be blank")
+    if any(ord(c) < 32 and c not in "\n\t" for c in value):
+        # XML (the feeds) cannot carry C0 control characters; refuse them before they are stored.
+        raise ValueError("contains control characters")
     if len(value) > spec.max_length:
         raise ValueError(f"is longer than {spec.max_length} characters")
     declared = {

@@ -238,6 +238,7 @@ class Event(PartialDateFields):
         indexes = [
             models.Index(fields=["organisation", "kind", "subject"], name="event_org_kind_subject"),
             models.Index(fields=["subject", "seq"], name="event_subject_seq"),
+            models.Index(fields=["kind", "seq"], name="event_kind_seq"),  # the kind feeds, newest first
         ]
         permissions = [
             ("correct_event", "Can record a correction of an event"),
@@ -280,7 +281,10 @@ class SlotInterval(PartialDateFields):
     event_ids = models.JSONField(default=list)
 
     class Meta:
-        indexes = [models.Index(fields=["organisation", "start", "end"], name="interval_org_start_end")]
+        indexes = [
+            models.Index(fields=["organisation", "start", "end"], name="interval_org_start_end"),
+            models.Index(fields=["organisation", "family", "name", "end"], name="interval_slot_end"),  # changes feed
+        ]
 
     @property
     def since(self) -> PartialDate:

@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from . import queries
+from . import feeds, queries
 from .dates import InvalidDate, PartialDate, Precision
 from .models import Entity, Event, Organisation
 from .representations import state_document
@@ -24,7 +24,8 @@ def _organisation(request) -> Organisation:
 def timeline(request):
     organisation = _organisation(request)
     page = Paginator(queries.timeline(organisation), 100).get_page(request.GET.get("page"))
-    return render(request, "events/timeline.html", {"organisation": organisation, "page": page})
+    context = {"organisation": organisation, "page": page, "feeds": feeds.discovery()}
+    return render(request, "events/timeline.html", context)
 
 
 def state(request):
@@ -44,7 +45,7 @@ def state(request):
     offices = [(o, document[o.key]) for o in organisation.offices.all()]
     context = {
         "organisation": organisation, "at": at, "error": error, "statuses": statuses,
-        "offices": offices, "conflicts": document["conflicts"],
+        "offices": offices, "conflicts": document["conflicts"], "feeds": feeds.discovery(),
     }
     return render(request, "events/state.html", context, status=400 if error else 200)
 
@@ -52,7 +53,8 @@ def state(request):
 def entity_history(request, slug: str):
     entity = get_object_or_404(Entity.objects.select_related("country"), slug=slug)
     events = queries.timeline(entity=entity)
-    return render(request, "events/entity.html", {"entity": entity, "events": events})
+    context = {"entity": entity, "events": events, "feeds": feeds.discovery(entity)}
+    return render(request, "events/entity.html", context)
 
 
 def event_detail(request, event_id):
@@ -63,5 +65,6 @@ def event_detail(request, event_id):
         "event": event,
         "corrections": event.corrections.with_relations(),
         "retractions": event.retractions.with_relations(),
+        "feeds": feeds.discovery(event.subject),
     }
     return render(request, "events/event.html", context)

@@ -2,7 +2,7 @@
 
     confidence = base(phrase) x subject(how it was named) x date(precision, how it was found) x mode
 
-Every factor is a row in a table below, so docs/ingest.md can print them and tuning is a data change.
+Every factor is a row in a table below, so the README can print them and tuning is a data change.
 """
 from __future__ import annotations
 
