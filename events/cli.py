@@ -7,6 +7,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from . import queries
 from .dates import InvalidDate, PartialDate, Precision
 from .models import Entity, Organisation
 
@@ -47,7 +48,7 @@ def organisation(slug: str) -> Organisation:
 
 def entity(reference: str) -> Entity:
     """An entity by slug or ISO3 code."""
-    found = Entity.objects.filter(iso3=reference.upper()).first() or Entity.objects.filter(slug=reference.lower()).first()
+    found = queries.entity_by_reference(reference)
     if found is None:
         raise usage_error(f"--entity: no entity with slug or ISO3 {reference!r}")
     return found

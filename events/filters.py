@@ -12,7 +12,7 @@ from django.db.models.functions import Cast
 
 from .kinds import KINDS
 from .models import Entity, Event, Organisation, Source
-from .queries import mentioning
+from .queries import entity_by_reference, mentioning
 
 # Public ordering name -> the model fields it sorts by; the last field is unique.
 EVENT_ORDERINGS: dict[str, tuple[str, ...]] = {
@@ -71,7 +71,7 @@ class EventFilterSet(FilterSet):
         fields: list[str] = []
 
     def filter_entity(self, queryset, name, value):
-        entity = Entity.objects.filter(Q(slug=value.lower()) | Q(iso3=value.upper())).first()
+        entity = entity_by_reference(value)
         if entity is None:
             return queryset.none()
         return queryset.filter(mentioning(entity))

@@ -79,10 +79,7 @@ def mentioning(entity: Entity) -> Q:
 
 
 def resolve_entities(state: State) -> dict[str, Entity]:
-    slugs = {s.holder for s in state.standings}
-    entities = Entity.objects.filter(slug__in=slugs).select_related("country")
-    return {e.slug: e for e in entities}
-
+    return entities_by_slug({s.holder for s in state.standings})
 
 
 def amendments_of(event_ids: list[UUID]) -> dict[UUID, dict[str, list[UUID]]]:
