@@ -279,6 +279,8 @@ class SlotInterval(PartialDateFields):
     since_precision = models.CharField(max_length=5)
     confidence = models.FloatField()
     event_ids = models.JSONField(default=list)
+    # The replay records behind the answer (projections.evidence_of): a state is read without touching the log.
+    evidence = models.JSONField(default=list)
 
     class Meta:
         indexes = [
@@ -300,6 +302,7 @@ class ProjectedConflict(models.Model):
     reason = models.CharField(max_length=10)
     first_date = models.DateField()
     event_ids = models.JSONField(default=list)
+    evidence = models.JSONField(default=list)  # as SlotInterval.evidence
 
     class Meta:
         indexes = [models.Index(fields=["organisation", "first_date"], name="conflict_org_first_date")]

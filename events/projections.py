@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import date, datetime
+from uuid import UUID
 
 from django.db import transaction
 from django.db.models import Q
 
 from . import replay
+from .dates import PartialDate
 from .models import Entity, Event, Organisation, ProjectedConflict, SlotInterval
 from .replay import EventRecord
 
@@ -26,8 +29,6 @@ RECORD_FIELDS = (
 
 def records(queryset) -> list[EventRecord]:
     """Plain replay records from an Event queryset, in one query."""
-    from .dates import PartialDate
-
     return [
         EventRecord(
             id=row[0], seq=row[1], kind=row[2], subject=row[3], payload=row[4],
@@ -36,6 +37,30 @@ def records(queryset) -> list[EventRecord]:
         )
         for row in queryset.order_by("seq").values_list(*RECORD_FIELDS)
     ]
+
+
+def evidence_of(events: Iterable[EventRecord]) -> list[list]:
+    """Replay records as JSON, kept with the projection: events never change, so neither does this."""
+    return [
+        [
+            str(r.id), r.seq, r.kind, r.subject, r.payload, r.date.earliest.isoformat(), r.date.latest.isoformat(),
+            r.date.precision.value, r.confidence, r.recorded_at.isoformat(), r.source,
+            r.corrects and str(r.corrects), r.retracts and str(r.retracts),
+        ]
+        for r in events
+    ]
+
+
+def records_from_evidence(evidence: Iterable[list]) -> tuple[EventRecord, ...]:
+    return tuple(
+        EventRecord(
+            id=UUID(row[0]), seq=row[1], kind=row[2], subject=row[3], payload=row[4],
+            date=PartialDate.from_stored(date.fromisoformat(row[5]), date.fromisoformat(row[6]), row[7]),
+            confidence=row[8], recorded_at=datetime.fromisoformat(row[9]), source=row[10],
+            corrects=row[11] and UUID(row[11]), retracts=row[12] and UUID(row[12]),
+        )
+        for row in evidence
+    )
 
 
 def refresh_for(written: list[Event]) -> None:
@@ -120,6 +145,7 @@ def _write(organisation_id: int, effective: list[EventRecord], keys: set | None)
             since_precision=interval.standing.since.precision.value,
             confidence=interval.standing.confidence,
             event_ids=[str(e.id) for e in interval.standing.events],
+            evidence=evidence_of(interval.standing.events),
         )
         for interval in replay.all_slot_intervals(effective)
         if keys is None or interval.slot in keys
@@ -134,6 +160,7 @@ def _write(organisation_id: int, effective: list[EventRecord], keys: set | None)
                 reason=conflict.reason,
                 first_date=conflict.first_date,
                 event_ids=[str(e.id) for e in conflict.events],
+                evidence=evidence_of(conflict.events),
             )
             for conflict in replay.all_conflicts(effective)
             if keys is None or conflict.key in keys

@@ -1,6 +1,7 @@
 """Reads the rest of the app uses: the state on a date, an entity's history, the timeline."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
@@ -8,8 +9,15 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from . import replay
 from .models import Entity, Event, Organisation, ProjectedConflict, SlotInterval
-from .projections import records
+from .projections import records, records_from_evidence
+from .dates import PartialDate
 from .replay import Conflict, Standing, State
+
+
+_INTERVAL_COLUMNS = (
+    "family", "name", "value", "holder__slug", "since_earliest", "since_latest", "since_precision", "confidence",
+    "evidence",
+)
 
 
 def organisation_by_slug(slug: str) -> Organisation:
@@ -23,32 +31,32 @@ def state_at(organisation: Organisation, at: date, known_at: datetime | None = N
     """
     if known_at is not None:
         return replayed_state_at(organisation, at, known_at)
-    intervals = list(
+    # Plain rows carrying their evidence: no model instances, and no read of the log.
+    intervals = (
         SlotInterval.objects.filter(organisation=organisation, start__lte=at)
         .filter(Q(end__isnull=True) | Q(end__gt=at))
-        .select_related("holder")
+        .values_list(*_INTERVAL_COLUMNS)
     )
-    conflicts = list(ProjectedConflict.objects.filter(organisation=organisation, first_date__lte=at))
-    wanted = {UUID(i) for row in intervals for i in row.event_ids} | {
-        UUID(i) for row in conflicts for i in row.event_ids
-    }
-    by_id = {r.id: r for r in records(Event.objects.filter(id__in=wanted))} if wanted else {}
-    standings = [
-        Standing(
-            slot=(row.family, row.name),
-            value=row.value,
-            holder=row.holder.slug,
-            since=row.since,
-            certain=not row.since.is_uncertain_at(at),
-            confidence=row.confidence,
-            events=tuple(by_id[UUID(i)] for i in row.event_ids),
+    standings = []
+    for family, name, value, holder, since_earliest, since_latest, since_precision, confidence, evidence in intervals:
+        since = PartialDate.from_stored(since_earliest, since_latest, since_precision)
+        standings.append(
+            Standing(
+                slot=(family, name),
+                value=value,
+                holder=holder,
+                since=since,
+                certain=not since.is_uncertain_at(at),
+                confidence=confidence,
+                events=records_from_evidence(evidence),
+            )
         )
-        for row in intervals
-    ]
     standings.sort(key=lambda s: (s.slot, s.since.earliest))
+    conflicts = ProjectedConflict.objects.filter(organisation=organisation, first_date__lte=at).values_list(
+        "family", "name", "reason", "evidence"
+    )
     found = [
-        Conflict((row.family, row.name), row.reason, tuple(by_id[UUID(i)] for i in row.event_ids))
-        for row in conflicts
+        Conflict((family, name), reason, records_from_evidence(evidence)) for family, name, reason, evidence in conflicts
     ]
     found.sort(key=lambda c: (c.first_date, c.key))
     return State(at=at, known_at=None, standings=tuple(standings), conflicts=tuple(found))
@@ -78,8 +86,23 @@ def mentioning(entity: Entity) -> Q:
     return Q(subject=entity) | Q(payload__place=entity.slug)
 
 
-def resolve_entities(state: State) -> dict[str, Entity]:
-    return entities_by_slug({s.holder for s in state.standings})
+@dataclass(frozen=True)
+class Holder:
+    """What the state document says of a slot's holder: a state, or a person with a nationality."""
+
+    slug: str
+    name: str
+    type: str
+    iso3: str | None
+    nationality: str | None  # a person's country's ISO3
+
+
+def holders_of(state: State) -> dict[str, Holder]:
+    """The holders of the state's standings by slug, in one query and without model instances."""
+    rows = Entity.objects.filter(slug__in={s.holder for s in state.standings}).values_list(
+        "slug", "name", "type", "iso3", "country__iso3"
+    )
+    return {row[0]: Holder(*row) for row in rows}
 
 
 def amendments_of(event_ids: list[UUID]) -> dict[UUID, dict[str, list[UUID]]]:

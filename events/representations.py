@@ -4,13 +4,13 @@ from __future__ import annotations
 from typing import Any
 
 from .models import Entity, Organisation
-from .queries import resolve_entities
+from .queries import Holder, holders_of
 from .replay import Conflict, EventRecord, Standing, State
 
 
 def state_document(organisation: Organisation, state: State) -> dict[str, Any]:
     """One list per declared status (keyed by its plural), one entry per declared office, the conflicts."""
-    entities = resolve_entities(state)
+    entities = holders_of(state)
     document: dict[str, Any] = {
         "at": state.at.isoformat(),
         "known_at": state.known_at.isoformat() if state.known_at else None,
@@ -26,7 +26,7 @@ def state_document(organisation: Organisation, state: State) -> dict[str, Any]:
     return document
 
 
-def _status_entry(standing: Standing, entity: Entity) -> dict[str, Any]:
+def _status_entry(standing: Standing, entity: Holder) -> dict[str, Any]:
     return {
         "iso3": entity.iso3,
         "slug": entity.slug,
@@ -39,12 +39,12 @@ def _status_entry(standing: Standing, entity: Entity) -> dict[str, Any]:
     }
 
 
-def _office_entry(standing: Standing, holder: Entity) -> dict[str, Any]:
+def _office_entry(standing: Standing, holder: Holder) -> dict[str, Any]:
     entry: dict[str, Any] = {"slug": holder.slug, "name": holder.name}
     if holder.type == Entity.Type.STATE:
         entry["iso3"] = holder.iso3
     else:
-        entry["nationality"] = holder.country.iso3 if holder.country else None
+        entry["nationality"] = holder.nationality
     entry.update(
         since=str(standing.since),
         certain=standing.certain,

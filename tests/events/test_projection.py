@@ -1,11 +1,15 @@
 """The materialised projection is a cache: it answers exactly as the pure replay does, and rebuilds from the log."""
+import importlib
 import random
 from datetime import date, timedelta
+from uuid import UUID
 
 import pytest
+from django.apps import apps as django_apps
+from django.db import connection
 
 from events import projections, queries, store
-from events.models import Event, SlotInterval
+from events.models import Event, ProjectedConflict, SlotInterval
 from tests import builders
 
 
@@ -69,3 +73,28 @@ def test_state_from_projection_uses_a_constant_number_of_queries(django_assert_m
     org = builders.organisation()
     with django_assert_max_num_queries(3):
         queries.state_at(org, date(2002, 1, 1))
+
+
+@pytest.mark.django_db
+def test_projection_evidence_is_the_logged_events_themselves():
+    random_history(random.Random(11), 30)
+    logged = {r.id: r for r in projections.records(Event.objects.all())}
+    rows = list(SlotInterval.objects.values_list("event_ids", "evidence")) + list(
+        ProjectedConflict.objects.values_list("event_ids", "evidence")
+    )
+    assert rows
+    for event_ids, evidence in rows:
+        assert projections.records_from_evidence(evidence) == tuple(logged[UUID(i)] for i in event_ids)
+
+
+@pytest.mark.django_db
+def test_migration_0006_fills_the_evidence_of_a_projection_built_before_it():
+    random_history(random.Random(5), 30)
+    expected = sorted(SlotInterval.objects.values_list("family", "name", "start", "evidence"))
+    SlotInterval.objects.update(evidence=[])  # as 0005 left it: the projection is a cache, not the log
+    ProjectedConflict.objects.update(evidence=[])
+    migration = importlib.import_module("events.migrations.0006_projection_evidence")
+    migration.rebuild_projections(django_apps, connection.schema_editor())
+    assert sorted(SlotInterval.objects.values_list("family", "name", "start", "evidence")) == expected
+    conflicts = list(ProjectedConflict.objects.values_list("evidence", flat=True))
+    assert conflicts and all(conflicts)
