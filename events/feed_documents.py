@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from enum import Enum
 
@@ -55,12 +55,15 @@ class Link:
     title: str = ""
 
     def as_feedgen(self) -> dict[str, str]:
-        found = {"href": xml_safe(self.href), "rel": self.rel}
+        found = {"href": self.href, "rel": self.rel}
         if self.type:
             found["type"] = self.type
         if self.title:
-            found["title"] = xml_safe(self.title)
+            found["title"] = self.title
         return found
+
+    def made_xml_safe(self) -> Link:
+        return replace(self, href=xml_safe(self.href), title=xml_safe(self.title))
 
 
 @dataclass(frozen=True)
@@ -93,8 +96,10 @@ class _LinkedEntry(FeedEntry):
     def atom_entry(self, extensions=True):
         element = super().atom_entry(extensions)
         # feedgen writes one <link href> per link, in order, but loses the other attributes.
-        for node, link in zip(element.iterfind("link"), self.link() or ()):
-            node.attrib.update(link)
+        for node, link in zip(element.iterchildren("link"), self.link() or ()):
+            for name in _LINK_ATTRIBUTES:
+                if name in link:
+                    node.set(name, link[name])
         return element
 
 
@@ -148,28 +153,68 @@ def render(head: Head, entries: Sequence[Entry], format: Format) -> bytes:
     feed.subtitle(xml_safe(head.subtitle))
     feed.updated(head.updated)
     # feedgen takes the RSS channel link from the last link given: the web page goes last.
-    alternate = Link(head.alternate, "alternate", "text/html")  # every string below goes through xml_safe
-    feed.link([link.as_feedgen() for link in (*head.links, alternate)])
+    alternate = Link(head.alternate, "alternate", "text/html")
+    feed.link([link.made_xml_safe().as_feedgen() for link in (*head.links, alternate)])
     feed.generator("scotimeline (python-feedgen)")
-    for entry in entries:
-        _add(feed, entry, format)
+    feed.entry([_feedgen_entry(_xml_safe_entry(entry), format) for entry in entries])
     if format is Format.RSS:
         return feed.rss_str(encoding="UTF-8")
     return feed.atom_str(encoding="UTF-8")
 
 
-def _add(feed: FeedGenerator, entry: Entry, format: Format) -> None:
-    item = feed.add_entry(_LinkedEntry(), order="append")
-    item.id(xml_safe(entry.id))
-    item.title(xml_safe(entry.title))
-    item.updated(entry.updated)
-    item.content(xml_safe(entry.content), type="html")
-    links = [{"href": xml_safe(entry.link), "rel": "alternate", "type": "text/html"}]
-    item.link(links + [link.as_feedgen() for link in entry.links])
-    authors = [xml_safe(name) for name in entry.authors]
-    item.author([{"name": name} for name in authors])
-    for term, label in entry.categories:
-        item.category(term=xml_safe(term), label=xml_safe(label))
+def _xml_safe_entry(entry: Entry) -> Entry:
+    """`entry`, or a copy whose every text is XML-safe. One scan of all its texts: there is seldom anything to replace."""
+    texts = [entry.id, entry.title, entry.link, entry.content, *entry.authors]
+    texts += [text for category in entry.categories for text in category]
+    texts += [text for link in entry.links for text in (link.href, link.title)]
+    if not _NOT_XML.search("".join(texts)):
+        return entry
+    return replace(
+        entry,
+        id=xml_safe(entry.id),
+        title=xml_safe(entry.title),
+        link=xml_safe(entry.link),
+        content=xml_safe(entry.content),
+        authors=tuple(map(xml_safe, entry.authors)),
+        categories=tuple((xml_safe(term), xml_safe(label)) for term, label in entry.categories),
+        links=tuple(link.made_xml_safe() for link in entry.links),
+    )
+
+
+# feedgen keeps an entry's fields in name-mangled attributes (_FeedEntry__*); its defaults, read once.
+_BLANK_ENTRY = {name: value for name, value in vars(FeedEntry()).items() if name != "_FeedEntry__atom_updated"}
+
+
+def _feedgen_entry(entry: Entry, format: Format) -> _LinkedEntry:
+    """`entry` (XML-safe) as a feedgen entry, with the fields feedgen's setters would store, set in one step.
+
+    The setters check and copy each value (ensure_format), which cost as much as writing the entry's
+    XML; our values are already valid. tests/feeds/test_feed_documents.py checks that the fields and
+    the XML are the same as through the setters, so a feedgen that stores them differently fails there.
+    """
+    links = [{"href": entry.link, "rel": "alternate", "type": "text/html"}, *(link.as_feedgen() for link in entry.links)]
+    categories = [{"term": term, "label": label} for term, label in entry.categories]
+    item = _LinkedEntry.__new__(_LinkedEntry)
+    item.__dict__.update(_BLANK_ENTRY)
+    item.__dict__.update({
+        "_FeedEntry__atom_id": entry.id,
+        "_FeedEntry__rss_guid": {"guid": entry.id, "permalink": False},
+        "_FeedEntry__atom_title": entry.title,
+        "_FeedEntry__rss_title": entry.title,
+        "_FeedEntry__atom_updated": entry.updated,
+        "_FeedEntry__rss_lastBuildDate": entry.updated,
+        "_FeedEntry__atom_content": {"content": entry.content, "type": "html"},
+        "_FeedEntry__rss_content": {"content": entry.content, "type": "html"},
+        "_FeedEntry__atom_link": links,
+        # As the setter does: RSS's one <link> is the last alternate one.
+        "_FeedEntry__rss_link": [link["href"] for link in links if link["rel"] == "alternate"][-1],
+        "_FeedEntry__atom_author": [{"name": name} for name in entry.authors],
+        "_FeedEntry__rss_author": [],  # RSS wants e-mail addresses: _LinkedFeed writes dc:creator instead
+        "_FeedEntry__atom_category": categories or None,  # None, as when the setter is never called
+        "_FeedEntry__rss_category": [{"value": category["label"]} for category in categories] or None,
+        "_FeedEntry__extensions": {},
+        "_FeedEntry__extensions_register": {},
+    })
     if format is Format.RSS:
-        item.guid(xml_safe(entry.id), permalink=False)
-        item.pubDate(entry.updated)
+        item.__dict__["_FeedEntry__atom_published"] = item.__dict__["_FeedEntry__rss_pubDate"] = entry.updated
+    return item

@@ -4,10 +4,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import feedparser
+import pytest
+from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from events.feed_documents import Entry, Format, Head, Link, render
+from events.feed_documents import Entry, Format, Head, Link, _feedgen_entry, _LinkedEntry, render
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 WHEN = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
@@ -120,3 +122,34 @@ def test_plain_feedgen_still_drops_what_the_workaround_restores():
 
     assert atom_link.get("rel") is None and atom_link.get("title") is None
     assert rss_channel.findall(f"{ATOM}link") == []
+
+
+def _through_feedgens_setters(entry: Entry, format: Format) -> FeedEntry:
+    """The entry filled the documented way, one feedgen setter per field: what _feedgen_entry must match."""
+    item = _LinkedEntry()
+    item.id(entry.id)
+    item.title(entry.title)
+    item.updated(entry.updated)
+    item.content(entry.content, type="html")
+    item.link([{"href": entry.link, "rel": "alternate", "type": "text/html"}] + [l.as_feedgen() for l in entry.links])
+    item.author([{"name": name} for name in entry.authors])
+    for term, label in entry.categories:
+        item.category(term=term, label=label)
+    if format is Format.RSS:
+        item.guid(entry.id, permalink=False)
+        item.pubDate(entry.updated)
+    return item
+
+
+BARE = Entry(id="urn:uuid:00000000-0000-0000-0000-000000000009", title="Bare", link="https://example.org/events/9/",
+             updated=WHEN, content="", authors=("alice", "bob"))
+
+
+@pytest.mark.parametrize("entry", [ENTRY, BARE], ids=["with links and a category", "bare, two authors"])
+def test_entries_filled_in_one_step_write_what_feedgens_setters_would(entry):
+    for format in Format:
+        direct, reference = _feedgen_entry(entry, format), _through_feedgens_setters(entry, format)
+
+        assert etree.tostring(direct.atom_entry()) == etree.tostring(reference.atom_entry())
+        assert etree.tostring(direct.rss_entry()) == etree.tostring(reference.rss_entry())
+        assert vars(direct) == vars(reference)

@@ -9,7 +9,7 @@ from lxml import etree
 
 from events import store
 from events.errors import ValidationError
-from events.feed_documents import Entry, Format, Head, render, xml_safe
+from events.feed_documents import Entry, Format, Head, Link, render, xml_safe
 from events.models import Entity, Source, Status
 from tests import builders
 from tests.feeds.subscriber import read
@@ -110,6 +110,24 @@ def test_a_100_kb_title_and_content_render_well_formed(format):
     assert parsed.bozo == 0
     assert b"<script" not in document
     assert len(parsed.entries[0].title) == 100_000
+
+
+@pytest.mark.parametrize("format", Format)
+def test_what_xml_cannot_carry_is_replaced_in_every_text_of_an_entry(format):
+    bad = "a\x01b"
+    entry = Entry(
+        f"urn:{bad}", f"title {bad}", f"https://example.org/{bad}", WHEN, f"<p>{bad}</p>", (f"author {bad}",),
+        ((f"term{bad}", f"label {bad}"),), (Link(f"https://example.org/related/{bad}", "related", "text/html", f"related {bad}"),),
+    )
+
+    document = render(Head("https://example.org/f", "t", "s", WHEN, (), "https://example.org/"), [entry], format)
+
+    parsed = feedparser.parse(document)
+    assert parsed.bozo == 0
+    assert b"\x01" not in document
+    # Only the bad character is replaced, in every text the format writes: all nine in Atom; in RSS
+    # eight, as it writes no category term (the label) and the author as dc:creator only.
+    assert document.count("a\ufffdb".encode()) == (9 if format is Format.ATOM else 8)
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "  JAVASCRIPT:x"])
