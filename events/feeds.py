@@ -24,6 +24,7 @@ from .feed_documents import EPOCH, Format, Head, Link, render
 from .filters import EventFilterSet
 from .kinds import KINDS
 from .models import Entity, Event, Organisation
+from .prepared_queries import PreparedQuery
 from .queries import mentioning
 
 DEFAULT_LIMIT = 50
@@ -120,10 +121,16 @@ def _etag(*parts: object) -> str:
     return '"%s"' % blake2b("|".join(map(str, (RENDERING, *parts))).encode(), digest_size=16).hexdigest()
 
 
+# The reads every feed request makes, a 304 included, compiled once (compiling costs more than running them).
+_NEWEST = PreparedQuery(Event, lambda _: Event.objects.order_by("-seq").values_list("seq", "recorded_at")[:1])
+_NEWEST_BELOW = PreparedQuery(
+    Event, lambda before: Event.objects.filter(seq__lt=before[0]).order_by("-seq").values_list("seq", "recorded_at")[:1]
+)
+
+
 def _log_head_validators(query: FeedQuery) -> Validators:
     """The document may change with any append: its validators follow the log's newest event."""
-    latest = Event.objects.order_by("-seq").values_list("seq", "recorded_at").first()
-    seq, recorded_at = latest or (0, None)
+    [(seq, recorded_at)] = _NEWEST.rows() or [(0, None)]
     return Validators(_etag(query.url, seq), recorded_at, REVALIDATE)
 
 
@@ -212,7 +219,7 @@ class EventFeed(Feed):
     def validators(self, query: FeedQuery) -> Validators:
         before = query.window.before
         if before is not None and not query.hides_retracted:
-            bound = Event.objects.filter(seq__lt=before).order_by("-seq").values_list("seq", "recorded_at").first()
+            [bound] = _NEWEST_BELOW.rows([before]) or [None]
             if bound is not None and bound[0] == before - 1:
                 # Every seq below `before` is taken and new events get higher ones: this page is final.
                 return Validators(_etag(query.url), bound[1], IMMUTABLE)
