@@ -147,6 +147,15 @@ def _add_atom_links(parent, links: Iterable[dict[str, str]], before=None) -> Non
 
 def render(head: Head, entries: Sequence[Entry], format: Format) -> bytes:
     """The feed document, entries in the order given."""
+    try:
+        return _render(head, entries, format)
+    except ValueError:
+        # lxml refuses any text XML cannot carry (it checks every one, in C, as it takes it): only
+        # then are the entries' texts made XML-safe, and the document written again.
+        return _render(head, [_xml_safe_entry(entry) for entry in entries], format)
+
+
+def _render(head: Head, entries: Sequence[Entry], format: Format) -> bytes:
     feed = _LinkedFeed()
     feed.id(xml_safe(head.id))
     feed.title(xml_safe(head.title))
@@ -156,19 +165,13 @@ def render(head: Head, entries: Sequence[Entry], format: Format) -> bytes:
     alternate = Link(head.alternate, "alternate", "text/html")
     feed.link([link.made_xml_safe().as_feedgen() for link in (*head.links, alternate)])
     feed.generator("scotimeline (python-feedgen)")
-    feed.entry([_feedgen_entry(_xml_safe_entry(entry), format) for entry in entries])
+    feed.entry([_feedgen_entry(entry, format) for entry in entries])
     if format is Format.RSS:
         return feed.rss_str(encoding="UTF-8")
     return feed.atom_str(encoding="UTF-8")
 
 
 def _xml_safe_entry(entry: Entry) -> Entry:
-    """`entry`, or a copy whose every text is XML-safe. One scan of all its texts: there is seldom anything to replace."""
-    texts = [entry.id, entry.title, entry.link, entry.content, *entry.authors]
-    texts += [text for category in entry.categories for text in category]
-    texts += [text for link in entry.links for text in (link.href, link.title)]
-    if not _NOT_XML.search("".join(texts)):
-        return entry
     return replace(
         entry,
         id=xml_safe(entry.id),
@@ -186,7 +189,7 @@ _BLANK_ENTRY = {name: value for name, value in vars(FeedEntry()).items() if name
 
 
 def _feedgen_entry(entry: Entry, format: Format) -> _LinkedEntry:
-    """`entry` (XML-safe) as a feedgen entry, with the fields feedgen's setters would store, set in one step.
+    """`entry` as a feedgen entry, with the fields feedgen's setters would store, set in one step.
 
     The setters check and copy each value (ensure_format), which cost as much as writing the entry's
     XML; our values are already valid. tests/feeds/test_feed_documents.py checks that the fields and
