@@ -21,6 +21,8 @@ class InvalidDate(ValueError):
     """A date that cannot exist or cannot be read (2017-02-30, 2017-13, 'soon')."""
 
 
+# English, whatever the process's locale (calendar.month_name follows LC_TIME, through a strftime per lookup).
+MONTH_NAMES = ("", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 _ISO_PARTIAL = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?$")
 
 
@@ -83,7 +85,7 @@ class PartialDate:
         """The date as a person writes it: '9 June 2017', 'June 2017', '2017'."""
         if self.precision is Precision.YEAR:
             return str(self.earliest.year)
-        month = calendar.month_name[self.earliest.month]
+        month = MONTH_NAMES[self.earliest.month]
         if self.precision is Precision.MONTH:
             return f"{month} {self.earliest.year}"
         return f"{self.earliest.day} {month} {self.earliest.year}"

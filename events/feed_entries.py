@@ -20,13 +20,12 @@ from uuid import UUID
 from django.db import connections, router
 from django.db.models import QuerySet, Value
 
-from .dates import InvalidDate, PartialDate
+from .dates import MONTH_NAMES, InvalidDate, PartialDate
 from .feed_documents import Entry, Link
 from .kinds import KINDS, FieldType, Kind, PayloadField
 from .models import Entity, Event, MeetingType, Office, Status
 from .prepared_queries import PreparedQuery
 
-_MONTHS = ("", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 # Pronounced with a leading vowel when spelled out: "an SCO partner", "an NGO", "a UN body".
 _VOWEL_LETTER_NAMES = frozenset("AEFHILMNORSX")
 
@@ -66,8 +65,6 @@ class EventRow:
     note: str
     recorded_at: datetime
     recorded_by: str
-    corrects_id: UUID | None
-    retracts_id: UUID | None
     corrects: EventRow | None = None
     retracts: EventRow | None = None
 
@@ -75,7 +72,7 @@ class EventRow:
 _ROW_FIELDS = (
     "id", "seq", "organisation_id", "kind", "subject__slug", "subject__name", "payload", "date_earliest",
     "date_latest", "date_precision", "source__title", "source__url", "locator", "confidence", "note",
-    "recorded_at", "recorded_by", "corrects_id", "retracts_id",
+    "recorded_at", "recorded_by",
 )
 
 
@@ -85,13 +82,13 @@ def _rows(rows: Iterable[tuple]) -> list[EventRow]:
             id=row[0], seq=row[1], organisation_id=row[2], kind=row[3], subject_slug=row[4], subject_name=row[5],
             payload=row[6], date=PartialDate.from_stored(row[7], row[8], row[9]), source_title=row[10],
             source_url=row[11], locator=row[12], confidence=row[13], note=row[14], recorded_at=row[15],
-            recorded_by=row[16], corrects_id=row[17], retracts_id=row[18],
+            recorded_by=row[16],
         )
         for row in rows
     ]
 
 
-# Nineteen columns over two joins cost the ORM more to compile than the database takes to read them.
+# Seventeen columns over two joins cost the ORM more to compile than the database takes to read them.
 _BY_SEQ = PreparedQuery(Event, lambda seqs: Event.objects.filter(seq__in=seqs).values_list(*_ROW_FIELDS))
 
 
@@ -309,7 +306,7 @@ def _date_as_written(date: PartialDate) -> str:
     if date.earliest == date.latest:
         return shown
     first, last = date.earliest, date.latest
-    return f"{shown} (between {first.day} {_MONTHS[first.month]} {first.year} and {last.day} {_MONTHS[last.month]} {last.year})"
+    return f"{shown} (between {first.day} {MONTH_NAMES[first.month]} {first.year} and {last.day} {MONTH_NAMES[last.month]} {last.year})"
 
 
 def _source(title: str, url: str, locator: str) -> str:
