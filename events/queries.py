@@ -14,9 +14,21 @@ from .dates import PartialDate
 from .replay import Conflict, Standing, State
 
 
+@dataclass(frozen=True)
+class Holder:
+    """What the state document says of a slot's holder: a state, or a person with a nationality."""
+
+    slug: str
+    name: str
+    type: str
+    iso3: str | None
+    nationality: str | None  # a person's country's ISO3
+
+
+_HOLDER_COLUMNS = ("slug", "name", "type", "iso3", "country__iso3")  # Holder's fields, as Entity columns
 _INTERVAL_COLUMNS = (
-    "family", "name", "value", "holder__slug", "since_earliest", "since_latest", "since_precision", "confidence",
-    "evidence",
+    "family", "name", "value", "since_earliest", "since_latest", "since_precision", "confidence", "evidence",
+    *(f"holder__{column}" for column in _HOLDER_COLUMNS),
 )
 
 
@@ -31,26 +43,35 @@ def state_at(organisation: Organisation, at: date, known_at: datetime | None = N
     """
     if known_at is not None:
         return replayed_state_at(organisation, at, known_at)
-    # Plain rows carrying their evidence: no model instances, and no read of the log.
+    return projected_state_at(organisation, at)[0]
+
+
+def projected_state_at(organisation: Organisation, at: date) -> tuple[State, dict[str, Holder]]:
+    """The present belief on `at` from the projection, and the holders of its standings.
+
+    Two queries, plain rows: the intervals in force (with their evidence and their holders'
+    names) and the conflicts. Building model instances cost more than the queries.
+    """
+    standings, holders = [], {}
     intervals = (
         SlotInterval.objects.filter(organisation=organisation, start__lte=at)
         .filter(Q(end__isnull=True) | Q(end__gt=at))
         .values_list(*_INTERVAL_COLUMNS)
     )
-    standings = []
-    for family, name, value, holder, since_earliest, since_latest, since_precision, confidence, evidence in intervals:
+    for family, name, value, since_earliest, since_latest, since_precision, confidence, evidence, *holder in intervals:
         since = PartialDate.from_stored(since_earliest, since_latest, since_precision)
         standings.append(
             Standing(
                 slot=(family, name),
                 value=value,
-                holder=holder,
+                holder=holder[0],
                 since=since,
                 certain=not since.is_uncertain_at(at),
                 confidence=confidence,
                 events=records_from_evidence(evidence),
             )
         )
+        holders[holder[0]] = Holder(*holder)
     standings.sort(key=lambda s: (s.slot, s.since.earliest))
     conflicts = ProjectedConflict.objects.filter(organisation=organisation, first_date__lte=at).values_list(
         "family", "name", "reason", "evidence"
@@ -59,7 +80,7 @@ def state_at(organisation: Organisation, at: date, known_at: datetime | None = N
         Conflict((family, name), reason, records_from_evidence(evidence)) for family, name, reason, evidence in conflicts
     ]
     found.sort(key=lambda c: (c.first_date, c.key))
-    return State(at=at, known_at=None, standings=tuple(standings), conflicts=tuple(found))
+    return State(at=at, known_at=None, standings=tuple(standings), conflicts=tuple(found)), holders
 
 
 def replayed_state_at(organisation: Organisation, at: date, known_at: datetime | None = None) -> State:
@@ -86,22 +107,9 @@ def mentioning(entity: Entity) -> Q:
     return Q(subject=entity) | Q(payload__place=entity.slug)
 
 
-@dataclass(frozen=True)
-class Holder:
-    """What the state document says of a slot's holder: a state, or a person with a nationality."""
-
-    slug: str
-    name: str
-    type: str
-    iso3: str | None
-    nationality: str | None  # a person's country's ISO3
-
-
 def holders_of(state: State) -> dict[str, Holder]:
     """The holders of the state's standings by slug, in one query and without model instances."""
-    rows = Entity.objects.filter(slug__in={s.holder for s in state.standings}).values_list(
-        "slug", "name", "type", "iso3", "country__iso3"
-    )
+    rows = Entity.objects.filter(slug__in={s.holder for s in state.standings}).values_list(*_HOLDER_COLUMNS)
     return {row[0]: Holder(*row) for row in rows}
 
 

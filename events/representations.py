@@ -1,27 +1,37 @@
 """The state on a date as plain JSON-ready data: the shape the CLI, the API and the pages share."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date, datetime
 from typing import Any
 
+from . import queries
 from .models import Entity, Organisation
-from .queries import Holder, holders_of
+from .queries import Holder
 from .replay import Conflict, EventRecord, Standing, State
 
 
-def state_document(organisation: Organisation, state: State) -> dict[str, Any]:
+def state_document_at(organisation: Organisation, at: date, known_at: datetime | None = None) -> dict[str, Any]:
+    """The state document for `at` as believed at `known_at`: the CLI's, the API's and the state page's."""
+    if known_at is None:
+        return state_document(organisation, *queries.projected_state_at(organisation, at))
+    return state_document(organisation, queries.replayed_state_at(organisation, at, known_at))
+
+
+def state_document(organisation: Organisation, state: State, holders: Mapping[str, Holder] | None = None) -> dict[str, Any]:
     """One list per declared status (keyed by its plural), one entry per declared office, the conflicts."""
-    entities = holders_of(state)
+    entities = queries.holders_of(state) if holders is None else holders
     document: dict[str, Any] = {
         "at": state.at.isoformat(),
         "known_at": state.known_at.isoformat() if state.known_at else None,
         "organisation": organisation.slug,
     }
-    for status in organisation.statuses.all():
-        members = sorted(state.with_value("membership", status.slug), key=lambda s: entities[s.holder].name)
-        document[status.plural] = [_status_entry(s, entities[s.holder]) for s in members]
-    for office in organisation.offices.all():
-        standing = state.office(office.slug)
-        document[office.key] = _office_entry(standing, entities[standing.holder]) if standing else None
+    for status, plural in organisation.statuses.order_by("order", "slug").values_list("slug", "plural"):
+        members = sorted(state.with_value("membership", status), key=lambda s: entities[s.holder].name)
+        document[plural] = [_status_entry(s, entities[s.holder]) for s in members]
+    for office, key in organisation.offices.order_by("order", "slug").values_list("slug", "key"):
+        standing = state.office(office)
+        document[key] = _office_entry(standing, entities[standing.holder]) if standing else None
     document["conflicts"] = [conflict_entry(c) for c in state.conflicts]
     return document
 

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from . import feeds, queries
 from .dates import InvalidDate, PartialDate, Precision
 from .models import Entity, Event, Organisation
-from .representations import state_document
+from .representations import state_document_at
 
 
 def _organisation(request) -> Organisation:
@@ -40,7 +40,7 @@ def state(request):
             at = parsed.earliest
         except InvalidDate as exc:
             error = str(exc)
-    document = state_document(organisation, queries.state_at(organisation, at))
+    document = state_document_at(organisation, at)
     statuses = [(s, document[s.plural]) for s in organisation.statuses.all()]
     offices = [(o, document[o.key]) for o in organisation.offices.all()]
     context = {

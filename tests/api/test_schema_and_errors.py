@@ -100,6 +100,6 @@ def test_an_unexpected_error_is_a_500_in_the_error_shape(client, world, monkeypa
     def broken(*args, **kwargs):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr("events.queries.state_at", broken)
+    monkeypatch.setattr("events.queries.projected_state_at", broken)
     body = assert_error_shape(client.get("/api/state/"), 500, "server_error")
     assert "bug" not in body["detail"]

@@ -2,8 +2,8 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from events import cli, queries
-from events.representations import state_document
+from events import cli
+from events.representations import state_document_at
 from events.textual import state_as_text
 
 
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         at = cli.day(options["at"], "--at")
         known_at = cli.moment(options["known_at"], "--known-at") if options["known_at"] else None
         organisation = cli.organisation(options["org"])
-        document = state_document(organisation, queries.state_at(organisation, at, known_at))
+        document = state_document_at(organisation, at, known_at)
         if options["format"] == "json":
             self.stdout.write(json.dumps(document, indent=2, ensure_ascii=False))
         else:
