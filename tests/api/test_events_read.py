@@ -4,10 +4,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.http import QueryDict
 from django.utils import timezone
 
 from events import store
 from events.api.serializers import EventDocument
+from events.filters import EventFilterSet
+from events.models import Event
 from tests import builders
 
 
@@ -215,3 +218,13 @@ def test_filters_add_only_their_own_lookups(client, world, django_assert_num_que
 def test_detail_costs_one_query(client, world, django_assert_num_queries):
     with django_assert_num_queries(1):
         client.get(f"/api/events/{world['events']['norov'].id}/")
+
+
+def test_filtersets_in_turn_each_filter_with_their_own_values(world):
+    # Filters are copied shallowly per FilterSet: each copy must answer to its own instance.
+    india, china = (EventFilterSet(QueryDict(f"entity={name}"), queryset=Event.objects.all()) for name in ("IND", "CHN"))
+    assert india.filters["entity"].parent is india and china.filters["entity"].parent is china
+    assert not hasattr(EventFilterSet.base_filters["entity"], "parent")  # the declaration stays unbound
+    assert sorted(e.seq for e in india.qs) == seq_of(world, "india_observer", "india_member")
+    assert sorted(e.seq for e in china.qs) == seq_of(world, "china_member")
+    assert india.form is not china.form and india.form.fields["entity"] is not china.form.fields["entity"]
