@@ -85,6 +85,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
+# Server-side binding lets psycopg prepare a query it has run a few times on a connection, so
+# PostgreSQL stops re-planning the hot reads (planning the state's interval query took longer
+# than running it). Behind a transaction-mode pooler that cannot keep prepared statements, set
+# PG_PREPARE_THRESHOLD=off.
+PG_PREPARE_THRESHOLD = os.environ.get("PG_PREPARE_THRESHOLD", "5").strip().lower()
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and PG_PREPARE_THRESHOLD != "off":
+    if not PG_PREPARE_THRESHOLD.isdigit():
+        raise RuntimeError(f"PG_PREPARE_THRESHOLD must be a whole number or 'off', not {PG_PREPARE_THRESHOLD!r}")
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": int(PG_PREPARE_THRESHOLD)}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en-gb"

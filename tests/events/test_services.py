@@ -1,9 +1,10 @@
-"""The production path: tasks through a real Redis broker to a real worker, over PostgreSQL."""
+"""The production path: tasks through a real Redis broker to a real worker, over PostgreSQL, and its settings."""
 import pytest
 from celery import Celery
 from celery.contrib.testing.worker import start_worker
+from django.db import connection
 
-from events import tasks
+from events import queries, tasks
 from tests import builders
 
 
@@ -34,3 +35,13 @@ def test_tasks_run_eagerly_without_a_broker(db):
     india = builders.state("india", "IND", "India")
     builders.membership(india, "member", "2017-06-09")
     assert tasks.verify_log.delay().get()["checked"] == 1
+
+
+@pytest.mark.postgres
+def test_postgresql_prepares_a_read_it_repeats(db):
+    for _ in range(8):
+        queries.log_head()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any("events_event" in statement for statement in prepared), prepared
