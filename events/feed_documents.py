@@ -198,8 +198,8 @@ def _feedgen_entry(entry: Entry, format: Format) -> _LinkedEntry:
     links = [{"href": entry.link, "rel": "alternate", "type": "text/html"}, *(link.as_feedgen() for link in entry.links)]
     categories = [{"term": term, "label": label} for term, label in entry.categories]
     item = _LinkedEntry.__new__(_LinkedEntry)
-    item.__dict__.update(_BLANK_ENTRY)
-    item.__dict__.update({
+    item.__dict__ = {
+        **_BLANK_ENTRY,
         "_FeedEntry__atom_id": entry.id,
         "_FeedEntry__rss_guid": {"guid": entry.id, "permalink": False},
         "_FeedEntry__atom_title": entry.title,
@@ -217,7 +217,7 @@ def _feedgen_entry(entry: Entry, format: Format) -> _LinkedEntry:
         "_FeedEntry__rss_category": [{"value": category["label"]} for category in categories] or None,
         "_FeedEntry__extensions": {},
         "_FeedEntry__extensions_register": {},
-    })
+    }
     if format is Format.RSS:
         item.__dict__["_FeedEntry__atom_published"] = item.__dict__["_FeedEntry__rss_pubDate"] = entry.updated
     return item
