@@ -265,7 +265,7 @@ def content(event: EventRow, said: str, labels: Labels, urls: PageUrls) -> str:
     ]
     if event.note:
         rows.append(("Note", escape(event.note)))
-    items = "".join(f"<li>{name}: {value}</li>" for name, value in rows)
+    items = "".join([f"<li>{name}: {value}</li>" for name, value in rows])
     parts = [f"<p>{escape(said)}</p><ul>{items}</ul>"]
     if event.corrects is not None:
         changed = "; ".join(escape(c) for c in corrected_fields(event.corrects, event, labels)) or "no field of the assertion"
@@ -303,6 +303,7 @@ def _fields(*kinds: Kind) -> list[PayloadField]:
     return list({spec.name: spec for kind in kinds for spec in kind.fields}.values())
 
 
+@lru_cache(maxsize=None)  # a declaration's name: a few dozen in all
 def _field_name(spec: PayloadField) -> str:
     return spec.name.replace("_", " ").capitalize()
 
