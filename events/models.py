@@ -239,6 +239,10 @@ class Event(PartialDateFields):
             models.Index(fields=["organisation", "kind", "subject"], name="event_org_kind_subject"),
             models.Index(fields=["subject", "seq"], name="event_subject_seq"),
             models.Index(fields=["kind", "seq"], name="event_kind_seq"),  # the kind feeds, newest first
+            # Nearly every event amends nothing: once ANALYZE has counted those NULLs, SQLite took the
+            # plain foreign-key indexes for useless and scanned the log for each row's amendments.
+            models.Index(fields=["corrects"], name="event_corrects", condition=models.Q(corrects__isnull=False)),
+            models.Index(fields=["retracts"], name="event_retracts", condition=models.Q(retracts__isnull=False)),
         ]
         permissions = [
             ("correct_event", "Can record a correction of an event"),
