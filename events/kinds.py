@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from enum import Enum
 from typing import Any
 
@@ -174,6 +175,18 @@ KINDS: dict[str, Kind] = {
 }
 
 RETRACTION = "retraction"
+
+
+# The payload field types whose value is an entity's slug, and the type of entity they name.
+_NAMES_ENTITY = {FieldType.PLACE: EntityType.PLACE}
+
+
+@lru_cache(maxsize=None)
+def payload_fields_naming(entity_type: str) -> tuple[str, ...]:
+    """The payload fields, across every kind, that can hold the slug of an entity of this type."""
+    return tuple(
+        sorted({spec.name for kind in KINDS.values() for spec in kind.fields if _NAMES_ENTITY.get(spec.type) == entity_type})
+    )
 
 
 def get_kind(name: str) -> Kind:

@@ -11,6 +11,7 @@ from . import replay
 from .models import Entity, Event, Organisation, ProjectedConflict, SlotInterval
 from .projections import records, records_from_evidence
 from .dates import PartialDate
+from .kinds import payload_fields_naming
 from .replay import Conflict, Standing, State
 
 
@@ -103,8 +104,15 @@ def timeline(organisation: Organisation | None = None, entity: Entity | None = N
 
 
 def mentioning(entity: Entity) -> Q:
-    """Events about an entity: as subject, or named in the payload (a meeting's place)."""
-    return Q(subject=entity) | Q(payload__place=entity.slug)
+    """Events about an entity: as subject, or named in a payload field that names entities of its type.
+
+    Only places are named in payloads (a meeting's place), so for a state or a person this is the
+    subject alone, which the (subject, seq) index answers without reading payloads.
+    """
+    named = Q(subject=entity)
+    for field in payload_fields_naming(entity.type):
+        named |= Q(**{f"payload__{field}": entity.slug})
+    return named
 
 
 def holders_of(state: State) -> dict[str, Holder]:

@@ -11,6 +11,7 @@ from events import store
 from events.api.serializers import EventDocument
 from events.filters import EventFilterSet
 from events.models import Event
+from events.queries import mentioning
 from tests import builders
 
 
@@ -54,6 +55,15 @@ def test_entity_filter_matches_entities_named_in_the_payload(client, world):
         date="2017-06-09", source=builders.source("official"), confidence=0.9, recorded_by="tester",
     )
     assert seqs(client.get("/api/events/?entity=astana")) == [*seq_of(world, "summit"), signed.seq]
+
+
+def test_entity_filter_reads_payloads_only_for_the_types_payloads_name(world):
+    # Only places are named in payloads; for a state the (subject, seq) index answers alone.
+    def sql(entity) -> str:
+        return str(Event.objects.filter(mentioning(entity)).values("pk").query)
+
+    assert "payload" not in sql(world["india"]) and "payload" not in sql(world["norov"])
+    assert "payload" in sql(world["astana"])
 
 
 def test_unknown_entity_matches_nothing(client, world):
