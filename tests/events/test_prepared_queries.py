@@ -1,6 +1,8 @@
 """A prepared query compiles once, reads the database every run, and converts rows as the ORM does."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from events import store
@@ -60,3 +62,24 @@ def test_a_query_that_binds_other_parameters_than_those_given_fails_when_compile
 
     with pytest.raises(ValueError, match="not the 1 given"):
         prepared.rows([1])
+
+
+def test_dates_and_strings_bind_as_the_orm_binds_them():
+    _log()
+    builders.membership(builders.state("china", "CHN", "China"), "member", "2001-06-15")
+
+    def on_or_after(params):
+        day, slug = params
+        return Event.objects.filter(date_earliest__gte=day, subject__slug=slug).order_by("seq").values_list("seq")
+
+    prepared = PreparedQuery(Event, on_or_after)
+    assert prepared.rows([date(2005, 7, 2), "india"]) == list(on_or_after([date(2005, 7, 2), "india"])) == [(2,)]
+    assert prepared.rows([date(2000, 1, 1), "china"]) == [(3,)]
+    assert prepared.rows([date(2002, 1, 1), "china"]) == []
+
+
+def test_a_parameter_of_another_type_is_refused():
+    prepared = PreparedQuery(Event, lambda params: Event.objects.filter(confidence__gte=params[0]).values_list("seq"))
+
+    with pytest.raises(TypeError, match="not float"):
+        prepared.rows([0.5])
