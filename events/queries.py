@@ -5,10 +5,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
+from django.db import router
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from . import replay
-from .models import Entity, Event, Organisation, ProjectedConflict, SlotInterval
+from .models import Entity, Event, Office, Organisation, ProjectedConflict, SlotInterval, Status
+from .prepared_queries import PreparedQuery
 from .projections import records, records_from_evidence
 from .dates import PartialDate
 from .kinds import payload_fields_naming
@@ -34,7 +36,18 @@ _INTERVAL_COLUMNS = (
 
 
 def organisation_by_slug(slug: str) -> Organisation:
-    return Organisation.objects.get(slug=slug)
+    """The organisation with this slug; Organisation.DoesNotExist when there is none."""
+    found = _ORGANISATION_BY_SLUG.rows([slug])
+    if not found:
+        raise Organisation.DoesNotExist(f"no organisation {slug!r}")
+    return Organisation.from_db(router.db_for_read(Organisation), _ORGANISATION_FIELDS, found[0])
+
+
+_ORGANISATION_FIELDS = [field.attname for field in Organisation._meta.concrete_fields]
+# Every state request and page starts here: compiled once, like the state's own reads below.
+_ORGANISATION_BY_SLUG = PreparedQuery(
+    Organisation, lambda params: Organisation.objects.filter(slug=params[0]).order_by().values_list(*_ORGANISATION_FIELDS)
+)
 
 
 def state_at(organisation: Organisation, at: date, known_at: datetime | None = None) -> State:
@@ -54,12 +67,9 @@ def projected_state_at(organisation: Organisation, at: date) -> tuple[State, dic
     names) and the conflicts. Building model instances cost more than the queries.
     """
     standings, holders = [], {}
-    intervals = (
-        SlotInterval.objects.filter(organisation=organisation, start__lte=at)
-        .filter(Q(end__isnull=True) | Q(end__gt=at))
-        .values_list(*_INTERVAL_COLUMNS)
-    )
-    for family, name, value, since_earliest, since_latest, since_precision, confidence, evidence, *holder in intervals:
+    for family, name, value, since_earliest, since_latest, since_precision, confidence, evidence, *holder in (
+        _INTERVALS_IN_FORCE.rows([organisation.pk, at, at])
+    ):
         since = PartialDate.from_stored(since_earliest, since_latest, since_precision)
         standings.append(
             Standing(
@@ -74,14 +84,41 @@ def projected_state_at(organisation: Organisation, at: date) -> tuple[State, dic
         )
         holders[holder[0]] = Holder(*holder)
     standings.sort(key=lambda s: (s.slot, s.since.earliest))
-    conflicts = ProjectedConflict.objects.filter(organisation=organisation, first_date__lte=at).values_list(
-        "family", "name", "reason", "evidence"
-    )
     found = [
-        Conflict((family, name), reason, records_from_evidence(evidence)) for family, name, reason, evidence in conflicts
+        Conflict((family, name), reason, records_from_evidence(evidence))
+        for family, name, reason, evidence in _CONFLICTS_SHOWN.rows([organisation.pk, at])
     ]
     found.sort(key=lambda c: (c.first_date, c.key))
     return State(at=at, known_at=None, standings=tuple(standings), conflicts=tuple(found)), holders
+
+
+# The state's reads, compiled once: building and compiling them took longer than running them.
+_INTERVALS_IN_FORCE = PreparedQuery(
+    SlotInterval,
+    lambda params: SlotInterval.objects.filter(organisation_id=params[0])  # one filter() each: params in order
+    .filter(start__lte=params[1])
+    .filter(Q(end__isnull=True) | Q(end__gt=params[2]))
+    .order_by()
+    .values_list(*_INTERVAL_COLUMNS),
+)
+_CONFLICTS_SHOWN = PreparedQuery(
+    ProjectedConflict,
+    lambda params: ProjectedConflict.objects.filter(organisation_id=params[0])
+    .filter(first_date__lte=params[1])
+    .order_by()
+    .values_list("family", "name", "reason", "evidence"),
+)
+_STATUS_KEYS = PreparedQuery(
+    Status, lambda params: Status.objects.filter(organisation_id=params[0]).order_by("order", "slug").values_list("slug", "plural")
+)
+_OFFICE_KEYS = PreparedQuery(
+    Office, lambda params: Office.objects.filter(organisation_id=params[0]).order_by("order", "slug").values_list("slug", "key")
+)
+
+
+def declared_keys(organisation: Organisation) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The organisation's statuses as (slug, plural) and offices as (slug, key), each in declared order."""
+    return _STATUS_KEYS.rows([organisation.pk]), _OFFICE_KEYS.rows([organisation.pk])
 
 
 def replayed_state_at(organisation: Organisation, at: date, known_at: datetime | None = None) -> State:
@@ -150,4 +187,8 @@ def entities_by_slug(slugs: set[str]) -> dict[str, Entity]:
 
 def log_head() -> int:
     """The seq of the latest event (0 for an empty log): every derived answer changes only when it does."""
-    return Event.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    [(seq,)] = _LOG_HEAD.rows() or [(0,)]
+    return seq
+
+
+_LOG_HEAD = PreparedQuery(Event, lambda _: Event.objects.order_by("-seq").values_list("seq")[:1])

@@ -26,10 +26,11 @@ def state_document(organisation: Organisation, state: State, holders: Mapping[st
         "known_at": state.known_at.isoformat() if state.known_at else None,
         "organisation": organisation.slug,
     }
-    for status, plural in organisation.statuses.order_by("order", "slug").values_list("slug", "plural"):
+    statuses, offices = queries.declared_keys(organisation)
+    for status, plural in statuses:
         members = sorted(state.with_value("membership", status), key=lambda s: entities[s.holder].name)
         document[plural] = [_status_entry(s, entities[s.holder]) for s in members]
-    for office, key in organisation.offices.order_by("order", "slug").values_list("slug", "key"):
+    for office, key in offices:
         standing = state.office(office)
         document[key] = _office_entry(standing, entities[standing.holder]) if standing else None
     document["conflicts"] = [conflict_entry(c) for c in state.conflicts]

@@ -49,7 +49,7 @@ class StateParams(serializers.Serializer):
 
     def validate_org(self, slug: str) -> Organisation:
         try:
-            return Organisation.objects.get(slug=slug)
+            return queries.organisation_by_slug(slug)
         except Organisation.DoesNotExist:
             raise serializers.ValidationError(f"no organisation {slug!r}") from None
 
