@@ -8,7 +8,8 @@ batches; gunicorn serves it on 127.0.0.1 and wrk loads it. Each endpoint is meas
 the same URL over and over (answered from the log-head cache after the first request) and a
 different URL per request (a random day, a random cursor), so nearly every answer is computed.
 The baseline is /api/ (the whole request path, no query), measured in the same run; every
-row is also given as a ratio to it. PostgreSQL is skipped when none answers at --postgres;
+row is also given as a ratio to it, and with gunicorn's CPU time per request, which other load
+on the machine distorts far less than latency. PostgreSQL is skipped when none answers at --postgres;
 wrk is installed with apt-get when missing, and the benchmark is skipped when that fails.
 """
 from __future__ import annotations
@@ -55,6 +56,7 @@ class Result:
     p99_ms: float
     non_2xx: int
     errors: int
+    server_cpu_ms: float  # gunicorn's CPU time (all workers, user + system) per answered request
     ratio_to_baseline: float = 0.0
 
 
@@ -114,6 +116,9 @@ def prepare(database: str, url: str, events: int, reuse: bool) -> str | None:
     marker = WORK / f"{database}-{events}.ready"
     env = server_env(url)
     if reuse and marker.exists():
+        migrated = manage(env, "migrate", "--noinput")  # a database kept from before a new migration
+        if migrated.returncode:
+            raise RuntimeError(f"migrate failed:\n{migrated.stderr}")
         return marker.read_text() + " (reused)"
     marker.unlink(missing_ok=True)
     if database == "sqlite":
@@ -230,6 +235,19 @@ def last_seq(base: str) -> int:
         return json.load(response)["results"][0]["seq"]
 
 
+def cpu_seconds(server: subprocess.Popen) -> float:
+    """User + system CPU time of gunicorn's master and workers so far (Linux /proc)."""
+    children = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
+    ticks = 0
+    for pid in [server.pid, *map(int, children)]:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def run_wrk(base: str, scenario: Scenario, duration: int) -> dict:
     command = ["wrk", f"-t{scenario.threads}", f"-c{scenario.connections}", f"-d{duration}s", "--latency"]
     if scenario.variants:
@@ -275,7 +293,10 @@ def measure(database: str, url: str, options) -> list[Result]:
     try:
         for scenario in scenarios(last_seq(base)):
             run_wrk(base, scenario, 2)  # warm the workers' connections and caches
+            cpu_before = cpu_seconds(server)
             measured = run_wrk(base, scenario, options.duration)
+            answered = max(measured["requests_per_s"] * options.duration, 1)
+            measured["server_cpu_ms"] = round(1000 * (cpu_seconds(server) - cpu_before) / answered, 2)
             results.append(Result(database, scenario.name, scenario.connections, **measured))
             print(f"    {scenario.name} -c{scenario.connections}: {measured}", flush=True)
     finally:
@@ -289,12 +310,12 @@ def measure(database: str, url: str, options) -> list[Result]:
 
 def table(results: list[Result]) -> str:
     lines = [
-        "| database | endpoint | wrk -c | req/s | p50 ms | p99 ms | non-2xx | socket errors | req/s ÷ baseline |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| database | endpoint | wrk -c | req/s | p50 ms | p99 ms | non-2xx | socket errors | server CPU ms/request | req/s ÷ baseline |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     lines += [
         f"| {r.database} | {r.scenario} | {r.connections} | {r.requests_per_s:,.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} "
-        f"| {r.non_2xx} | {r.errors} | {r.ratio_to_baseline:.2f} |"
+        f"| {r.non_2xx} | {r.errors} | {r.server_cpu_ms:.2f} | {r.ratio_to_baseline:.2f} |"
         for r in results
     ]
     return "\n".join(lines)
