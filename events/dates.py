@@ -17,6 +17,15 @@ class Precision(str, Enum):
     YEAR = "year"
 
 
+# How much of the ISO form of its first day a partial date keeps: '2017', '2017-06', '2017-06-09'.
+_ISO_LENGTH = {Precision.YEAR: 4, Precision.MONTH: 7, Precision.DAY: 10}
+
+
+def iso_at_precision(first_day: date, precision: str) -> str:
+    """The ISO form of a partial date at its own precision, from its first day (no PartialDate built)."""
+    return first_day.isoformat()[: _ISO_LENGTH[precision]]
+
+
 class InvalidDate(ValueError):
     """A date that cannot exist or cannot be read (2017-02-30, 2017-13, 'soon')."""
 
@@ -75,11 +84,7 @@ class PartialDate:
 
     def __str__(self) -> str:
         """The ISO form at its own precision: '2017', '2017-06', '2017-06-09'."""
-        if self.precision is Precision.YEAR:
-            return f"{self.earliest.year:04d}"
-        if self.precision is Precision.MONTH:
-            return f"{self.earliest.year:04d}-{self.earliest.month:02d}"
-        return self.earliest.isoformat()
+        return iso_at_precision(self.earliest, self.precision)
 
     def display(self) -> str:
         """The date as a person writes it: '9 June 2017', 'June 2017', '2017'."""

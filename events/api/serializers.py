@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from rest_framework import serializers
 
 from events import queries
-from events.dates import PartialDate
+from events.dates import iso_at_precision
 from events.diffs import Change, Movement
 from events.kinds import KINDS
 from events.models import Entity, Event, Organisation, Source
@@ -60,6 +60,7 @@ NO_AMENDMENTS: dict[str, list[UUID]] = {"corrected_by": [], "retracted_by": []}
 
 def _event_document(row: tuple, amendments: dict[str, list[UUID]], prefix: str) -> dict[str, Any]:
     event_id = str(row[ID])
+    corrects, retracts = row[CORRECTS], row[RETRACTS]
     return {
         "id": event_id,
         "url": f"{prefix}{event_id}/",
@@ -68,7 +69,7 @@ def _event_document(row: tuple, amendments: dict[str, list[UUID]], prefix: str) 
         "kind": row[KIND],
         "subject": {"slug": row[SUBJECT], "name": row[SUBJECT_NAME], "type": row[SUBJECT_TYPE], "iso3": row[SUBJECT_ISO3]},
         "payload": row[PAYLOAD],
-        "date": str(PartialDate.from_stored(row[EARLIEST], row[LATEST], row[PRECISION])),
+        "date": iso_at_precision(row[EARLIEST], row[PRECISION]),
         "date_earliest": row[EARLIEST].isoformat(),
         "date_latest": row[LATEST].isoformat(),
         "date_precision": row[PRECISION],
@@ -78,8 +79,8 @@ def _event_document(row: tuple, amendments: dict[str, list[UUID]], prefix: str) 
         "note": row[NOTE],
         "recorded_at": row[RECORDED_AT].isoformat(),
         "recorded_by": row[RECORDED_BY],
-        "corrects": str(row[CORRECTS]) if row[CORRECTS] else None,
-        "retracts": str(row[RETRACTS]) if row[RETRACTS] else None,
+        "corrects": str(corrects) if corrects else None,
+        "retracts": str(retracts) if retracts else None,
         "corrected_by": [str(i) for i in amendments["corrected_by"]],
         "retracted_by": [str(i) for i in amendments["retracted_by"]],
     }
