@@ -55,13 +55,26 @@ def state_at(organisation: Organisation, at: date, known_at: datetime | None = N
 
     The present belief comes from the projection; a past belief replays the log as it was.
     """
-    if known_at is not None:
+    if not is_present_belief(known_at):
         return replayed_state_at(organisation, at, known_at)
-    return projected_state_at(organisation, at)[0]
+    return projected_state_at(organisation, at, known_at)[0]
 
 
-def projected_state_at(organisation: Organisation, at: date) -> tuple[State, dict[str, Holder]]:
+def is_present_belief(known_at: datetime | None) -> bool:
+    """Whether `known_at` (None: now) is at or after the last append: then the projection knows
+    exactly what was known, and a replay of the whole log would only find the same answer."""
+    if known_at is None:
+        return True
+    newest = _NEWEST_RECORDED.rows()
+    return not newest or newest[0][0] <= known_at
+
+
+def projected_state_at(
+    organisation: Organisation, at: date, known_at: datetime | None = None
+) -> tuple[State, dict[str, Holder]]:
     """The present belief on `at` from the projection, and the holders of its standings.
+
+    `known_at`, when given, must be a present belief (is_present_belief): it is only reported.
 
     Two queries, plain rows: the intervals in force (with their evidence and their holders'
     names) and the conflicts. Building model instances cost more than the queries.
@@ -89,7 +102,7 @@ def projected_state_at(organisation: Organisation, at: date) -> tuple[State, dic
         for family, name, reason, evidence in _CONFLICTS_SHOWN.rows([organisation.pk, at])
     ]
     found.sort(key=lambda c: (c.first_date, c.key))
-    return State(at=at, known_at=None, standings=tuple(standings), conflicts=tuple(found)), holders
+    return State(at=at, known_at=known_at, standings=tuple(standings), conflicts=tuple(found)), holders
 
 
 # The state's reads, compiled once: building and compiling them took longer than running them.
@@ -192,3 +205,4 @@ def log_head() -> int:
 
 
 _LOG_HEAD = PreparedQuery(Event, lambda _: Event.objects.order_by("-seq").values_list("seq")[:1])
+_NEWEST_RECORDED = PreparedQuery(Event, lambda _: Event.objects.order_by("-recorded_at").values_list("recorded_at")[:1])

@@ -13,8 +13,8 @@ from .replay import Conflict, EventRecord, Standing, State
 
 def state_document_at(organisation: Organisation, at: date, known_at: datetime | None = None) -> dict[str, Any]:
     """The state document for `at` as believed at `known_at`: the CLI's, the API's and the state page's."""
-    if known_at is None:
-        return state_document(organisation, *queries.projected_state_at(organisation, at))
+    if queries.is_present_belief(known_at):
+        return state_document(organisation, *queries.projected_state_at(organisation, at, known_at))
     return state_document(organisation, queries.replayed_state_at(organisation, at, known_at))
 
 

@@ -98,3 +98,18 @@ def test_migration_0006_fills_the_evidence_of_a_projection_built_before_it():
     assert sorted(SlotInterval.objects.values_list("family", "name", "start", "evidence")) == expected
     conflicts = list(ProjectedConflict.objects.values_list("evidence", flat=True))
     assert conflicts and all(conflicts)
+
+
+@pytest.mark.django_db
+def test_a_belief_at_or_after_the_last_append_is_read_from_the_projection(django_assert_max_num_queries):
+    random_history(random.Random(3), 30)
+    org = builders.organisation()
+    last = Event.objects.order_by("-recorded_at").first().recorded_at
+    for at in (date(2000, 6, 1), date(2002, 1, 1), date(2004, 1, 1)):
+        for known_at in (last, last + timedelta(days=1)):
+            with django_assert_max_num_queries(3):  # the newest recording, intervals, conflicts
+                projected = queries.state_at(org, at, known_at)
+            assert projected.known_at == known_at
+            assert comparable(projected) == comparable(queries.replayed_state_at(org, at, known_at))
+    earlier = last - timedelta(microseconds=1)
+    assert queries.is_present_belief(last) and not queries.is_present_belief(earlier)
