@@ -267,10 +267,6 @@ class EntityFeed(EventFeed):
         return reverse("events:entity", args=[entity.slug])
 
     def events(self, entity: Entity) -> QuerySet[Event]:
-        if entity.type != Entity.Type.PLACE:
-            # Payloads name only places (`mentioning`): for anything else the (subject, seq) index
-            # answers alone, where the payload clause would scan the whole log.
-            return Event.objects.filter(subject=entity)
         return Event.objects.filter(mentioning(entity))
 
 
