@@ -6,7 +6,7 @@ from datetime import date, datetime
 from uuid import UUID
 
 from django.db import router
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
 
 from . import replay
 from .models import Entity, Event, Office, Organisation, ProjectedConflict, SlotInterval, Status
@@ -121,17 +121,24 @@ _CONFLICTS_SHOWN = PreparedQuery(
     .order_by()
     .values_list("family", "name", "reason", "evidence"),
 )
-_STATUS_KEYS = PreparedQuery(
-    Status, lambda params: Status.objects.filter(organisation_id=params[0]).order_by("order", "slug").values_list("slug", "plural")
-)
-_OFFICE_KEYS = PreparedQuery(
-    Office, lambda params: Office.objects.filter(organisation_id=params[0]).order_by("order", "slug").values_list("slug", "key")
+# Statuses and offices in one round trip: a status row's last column is NULL, an office's is its
+# (never empty) holder type.
+_DECLARED_KEYS = PreparedQuery(
+    Organisation,
+    lambda params: Status.objects.filter(organisation_id=params[0])
+    .order_by()
+    .values_list("slug", "plural", "order", Value(None, output_field=CharField()))
+    .union(Office.objects.filter(organisation_id=params[1]).order_by().values_list("slug", "key", "order", "holder"), all=True),
 )
 
 
 def declared_keys(organisation: Organisation) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """The organisation's statuses as (slug, plural) and offices as (slug, key), each in declared order."""
-    return _STATUS_KEYS.rows([organisation.pk]), _OFFICE_KEYS.rows([organisation.pk])
+    rows = sorted(_DECLARED_KEYS.rows([organisation.pk, organisation.pk]), key=lambda row: (row[2], row[0]))
+    return (
+        [(slug, key) for slug, key, _, holder in rows if holder is None],
+        [(slug, key) for slug, key, _, holder in rows if holder is not None],
+    )
 
 
 def replayed_state_at(organisation: Organisation, at: date, known_at: datetime | None = None) -> State:
