@@ -25,7 +25,7 @@ from .filters import EventFilterSet
 from .kinds import KINDS
 from .models import Entity, Event, Organisation
 from .prepared_queries import PreparedQuery
-from .queries import mentioning
+from .queries import mentioning, newest_event
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -121,8 +121,7 @@ def _etag(*parts: object) -> str:
     return '"%s"' % blake2b("|".join(map(str, (RENDERING, *parts))).encode(), digest_size=16).hexdigest()
 
 
-# The reads every feed request makes, a 304 included, compiled once (compiling costs more than running them).
-_NEWEST = PreparedQuery(Event, lambda _: Event.objects.order_by("-seq").values_list("seq", "recorded_at")[:1])
+# Read by every request for a page below the head, compiled once (compiling costs more than running it).
 _NEWEST_BELOW = PreparedQuery(
     Event, lambda before: Event.objects.filter(seq__lt=before[0]).order_by("-seq").values_list("seq", "recorded_at")[:1]
 )
@@ -130,7 +129,7 @@ _NEWEST_BELOW = PreparedQuery(
 
 def _log_head_validators(query: FeedQuery) -> Validators:
     """The document may change with any append: its validators follow the log's newest event."""
-    [(seq, recorded_at)] = _NEWEST.rows() or [(0, None)]
+    seq, recorded_at = newest_event()
     return Validators(_etag(query.url, seq), recorded_at, REVALIDATE)
 
 

@@ -9,11 +9,11 @@ from django.db import router
 from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
 
 from . import replay
+from .dates import PartialDate
+from .kinds import payload_fields_naming
 from .models import Entity, Event, Office, Organisation, ProjectedConflict, SlotInterval, Status
 from .prepared_queries import PreparedQuery
 from .projections import records, records_from_evidence
-from .dates import PartialDate
-from .kinds import payload_fields_naming
 from .replay import Conflict, Standing, State
 
 
@@ -207,9 +207,15 @@ def entities_by_slug(slugs: set[str]) -> dict[str, Entity]:
 
 def log_head() -> int:
     """The seq of the latest event (0 for an empty log): every derived answer changes only when it does."""
-    [(seq,)] = _LOG_HEAD.rows() or [(0,)]
-    return seq
+    return newest_event()[0]
 
 
-_LOG_HEAD = PreparedQuery(Event, lambda _: Event.objects.order_by("-seq").values_list("seq")[:1])
+def newest_event() -> tuple[int, datetime | None]:
+    """The seq and recorded_at of the latest event; (0, None) for an empty log. One indexed read."""
+    [(seq, recorded_at)] = _NEWEST_EVENT.rows() or [(0, None)]
+    return seq, recorded_at
+
+
+# Every API answer and feed request reads the log's head: compiled once, like the state's reads.
+_NEWEST_EVENT = PreparedQuery(Event, lambda _: Event.objects.order_by("-seq").values_list("seq", "recorded_at")[:1])
 _NEWEST_RECORDED = PreparedQuery(Event, lambda _: Event.objects.order_by("-recorded_at").values_list("recorded_at")[:1])
