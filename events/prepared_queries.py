@@ -1,8 +1,8 @@
 """Querysets compiled to SQL once per process and database, then run with new parameters.
 
 For a small indexed read, compiling the queryset costs the ORM more than the database takes to
-answer it: the feeds' fixed-shape reads (rows by seq, the log's head, the vocabularies) pay it
-once. Nothing is cached but SQL text: every run queries the database, and the rows come back
+answer it: the fixed-shape reads of the state and the feeds (intervals in force, rows by seq,
+the log's head, the vocabulary) pay it once. Nothing is cached but SQL text: every run queries the database, and the rows come back
 converted as the ORM converts them (UUIDs, datetimes, JSON).
 """
 from __future__ import annotations
