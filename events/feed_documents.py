@@ -165,7 +165,9 @@ def _render(head: Head, entries: Sequence[Entry], format: Format) -> bytes:
     alternate = Link(head.alternate, "alternate", "text/html")
     feed.link([link.made_xml_safe().as_feedgen() for link in (*head.links, alternate)])
     feed.generator("scotimeline (python-feedgen)")
-    feed.entry([_feedgen_entry(entry, format) for entry in entries])
+    # Not feed.entry(): it offers every entry each feed extension, and ours, with no entry part,
+    # answers with an ImportError it catches, fifty times a page.
+    feed._FeedGenerator__feed_entries = [_feedgen_entry(entry, format) for entry in entries]
     if format is Format.RSS:
         return feed.rss_str(encoding="UTF-8")
     return feed.atom_str(encoding="UTF-8")

@@ -3,7 +3,7 @@ its source and confidence, and for a correction or a retraction what it changes 
 
 An entry depends only on its event and the events it amends, never on later events, so a
 page of entries never changes once written (the feeds cache full pages for a year). Events
-are read as plain rows (`load`), not model instances: a page costs three small queries and no
+are read as plain rows (`load`), not model instances: a page costs two small queries and no
 ORM object building, which is most of what a feed request would otherwise spend.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from urllib.parse import quote
 from uuid import UUID
 
 from django.db import connections, router
-from django.db.models import QuerySet, Value
+from django.db.models import OuterRef, QuerySet, Subquery, Value
 
 from .dates import MONTH_NAMES, InvalidDate, PartialDate
 from .feed_documents import Entry, Link
@@ -69,44 +69,52 @@ class EventRow:
     retracts: EventRow | None = None
 
 
+def _subject(field: str) -> Subquery:
+    # A scalar subquery, one primary-key probe a row: joined instead, PostgreSQL hashes the whole
+    # entity table for a page of rows picked by seq.
+    return Subquery(Entity.objects.filter(pk=OuterRef("subject_id")).order_by().values(field)[:1])
+
+
 _ROW_FIELDS = (
-    "id", "seq", "organisation_id", "kind", "subject_id", "payload", "date_earliest", "date_latest",
+    "id", "seq", "organisation_id", "kind", "subject_slug", "subject_name", "payload", "date_earliest", "date_latest",
     "date_precision", "source__title", "source__url", "locator", "confidence", "note", "recorded_at", "recorded_by",
 )
 
-
-def _rows(rows: Iterable[tuple], subjects: dict[int, tuple[str, str]]) -> list[EventRow]:
-    return [
-        EventRow(
-            id=row[0], seq=row[1], organisation_id=row[2], kind=row[3], subject_slug=subjects[row[4]][0],
-            subject_name=subjects[row[4]][1], payload=row[5], date=PartialDate.from_stored(row[6], row[7], row[8]),
-            source_title=row[9], source_url=row[10], locator=row[11], confidence=row[12], note=row[13],
-            recorded_at=row[14], recorded_by=row[15],
-        )
-        for row in rows
-    ]
+# Seventeen columns and a join cost the ORM more to compile than the database takes to read them.
+_BY_SEQ = PreparedQuery(
+    Event,
+    lambda seqs: Event.objects.filter(seq__in=seqs).order_by()
+    .annotate(subject_slug=_subject("slug"), subject_name=_subject("name"))
+    .values_list(*_ROW_FIELDS),
+)
 
 
-# Sixteen columns and a join cost the ORM more to compile than the database takes to read them.
-_BY_SEQ = PreparedQuery(Event, lambda seqs: Event.objects.filter(seq__in=seqs).order_by().values_list(*_ROW_FIELDS))
-# The subjects apart: joined to a page of rows by seq, PostgreSQL hashes the whole entity table.
-_SUBJECTS = PreparedQuery(Entity, lambda ids: Entity.objects.filter(id__in=ids).order_by().values_list("id", "slug", "name"))
+def _row(row: tuple) -> EventRow:
+    return EventRow(
+        id=row[0], seq=row[1], organisation_id=row[2], kind=row[3], subject_slug=row[4], subject_name=row[5],
+        payload=row[6], date=PartialDate.from_stored(row[7], row[8], row[9]), source_title=row[10],
+        source_url=row[11], locator=row[12], confidence=row[13], note=row[14], recorded_at=row[15], recorded_by=row[16],
+    )
 
 
 def load(events: QuerySet[Event]) -> list[EventRow]:
     """The events of an ordered (and sliced) queryset, each with the event it corrects or retracts.
 
-    Three queries: the caller's queryset, filters and all, for seqs only (cheap to compile), then
-    by seq every row the page shows, amended events included, and their subjects by id, through
-    SQL compiled once.
+    Two queries: the caller's queryset, filters and all, for seqs only (cheap to compile), then
+    by seq every row the page shows, amended events and subjects included, through SQL compiled once.
     """
-    page = list(events.values_list("seq", "corrects__seq", "retracts__seq"))
+    return load_page(list(events.values_list(*PAGE_FIELDS)))
+
+
+PAGE_FIELDS = ("seq", "corrects__seq", "retracts__seq")
+
+
+def load_page(page: Sequence[tuple[int, int | None, int | None]]) -> list[EventRow]:
+    """`load` for a page already read: (seq, seq it corrects, seq it retracts) tuples, in order."""
     wanted = sorted({seq for seqs in page for seq in seqs if seq is not None})
     if not wanted:
         return []
-    rows = _BY_SEQ.rows(wanted)
-    subjects = {id: (slug, name) for id, slug, name in _SUBJECTS.rows(sorted({row[4] for row in rows}))}
-    found = {row.seq: row for row in _rows(rows, subjects)}
+    found = {row.seq: row for row in map(_row, _BY_SEQ.rows(wanted))}
     return [
         replace(found[seq], corrects=found.get(corrects), retracts=found.get(retracts))
         if corrects or retracts
@@ -212,7 +220,17 @@ class PageUrls:
         return self.root + self.event_template.replace("{id}", str(event_id))
 
     def entity(self, slug: str) -> str:
-        return self.root + self.entity_template.replace("{slug}", quote(slug, safe=""))
+        return self.root + self.entity_template.replace("{slug}", _path_segment(slug))
+
+
+@lru_cache(maxsize=4096)  # a page names the same few subjects over and over
+def _path_segment(slug: str) -> str:
+    return quote(slug, safe="")
+
+
+# For the texts a page repeats from small tables (names, titles, their URLs, labels, recorders):
+# each is escaped once, not once an entry. Notes and locators, one per event, are escaped as met.
+escape_name = lru_cache(maxsize=4096)(escape)
 
 
 def web_link(url: str) -> bool:
@@ -222,6 +240,7 @@ def web_link(url: str) -> bool:
 
 def event_entry(event: EventRow, labels: Labels, urls: PageUrls) -> Entry:
     kind = kind_of(event.kind)
+    event_id = str(event.id)
     said = headline(event, labels)
     links: list[Link] = []
     for target, relation in ((event.corrects, "corrects"), (event.retracts, "retracts")):
@@ -236,9 +255,9 @@ def event_entry(event: EventRow, labels: Labels, urls: PageUrls) -> Entry:
     else:
         title = said
     return Entry(
-        id=f"urn:uuid:{event.id}",
+        id=f"urn:uuid:{event_id}",
         title=title,
-        link=urls.event(event.id),
+        link=urls.event(event_id),
         updated=event.recorded_at,
         content=content(event, said, labels, urls),
         authors=(event.recorded_by,),
@@ -250,18 +269,18 @@ def event_entry(event: EventRow, labels: Labels, urls: PageUrls) -> Entry:
 def content(event: EventRow, said: str, labels: Labels, urls: PageUrls) -> str:
     """The entry's HTML: every stored text is escaped here, once."""
     rows = [
-        ("Subject", f'<a href="{escape(urls.entity(event.subject_slug))}">{escape(event.subject_name)}</a>'),
+        ("Subject", f'<a href="{escape_name(urls.entity(event.subject_slug))}">{escape_name(event.subject_name)}</a>'),
         ("Date", _date_as_written(event.date)),  # digits and month names: nothing to escape
     ]
     rows += [
-        (_field_name(spec), escape(labels.show(spec, event.payload[spec.name], event.organisation_id)))
+        (_field_name(spec.name), escape_name(labels.show(spec, event.payload[spec.name], event.organisation_id)))
         for spec in kind_of(event.kind).fields
         if spec.name in event.payload
     ]
     rows += [
         ("Source", _source(event.source_title, event.source_url, event.locator)),
         ("Confidence", f"{event.confidence:.2f}"),
-        ("Recorded", f"by {escape(event.recorded_by)}, {event.recorded_at.isoformat(' ', 'seconds')[:19]} UTC, seq {event.seq}"),
+        ("Recorded", f"by {escape_name(event.recorded_by)}, {event.recorded_at.isoformat(' ', 'seconds')[:19]} UTC, seq {event.seq}"),
     ]
     if event.note:
         rows.append(("Note", escape(event.note)))
@@ -286,7 +305,7 @@ def corrected_fields(old: EventRow, new: EventRow, labels: Labels) -> list[str]:
     for spec in _fields(kind_of(old.kind), kind_of(new.kind)):
         pairs.append(
             (
-                _field_name(spec).lower(),
+                _field_name(spec.name).lower(),
                 labels.show(spec, old.payload.get(spec.name), old.organisation_id),
                 labels.show(spec, new.payload.get(spec.name), new.organisation_id),
             )
@@ -304,8 +323,8 @@ def _fields(*kinds: Kind) -> list[PayloadField]:
 
 
 @lru_cache(maxsize=None)  # a declaration's name: a few dozen in all
-def _field_name(spec: PayloadField) -> str:
-    return spec.name.replace("_", " ").capitalize()
+def _field_name(name: str) -> str:
+    return name.replace("_", " ").capitalize()
 
 
 def _date_as_written(date: PartialDate) -> str:
@@ -317,8 +336,8 @@ def _date_as_written(date: PartialDate) -> str:
 
 
 def _source(title: str, url: str, locator: str) -> str:
-    name = escape(title)
-    shown = f'<a href="{escape(url)}">{name}</a>' if web_link(url) else name
+    name = escape_name(title)
+    shown = f'<a href="{escape_name(url)}">{name}</a>' if web_link(url) else name
     return shown + (f", {escape(locator)}" if locator else "")
 
 
