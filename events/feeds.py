@@ -10,13 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from hashlib import blake2b
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, QueryDict
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from . import changes, feed_entries
 from .feed_changes import ChangeEntries
@@ -127,6 +129,31 @@ _NEWEST_BELOW = PreparedQuery(
 )
 
 
+_NO_SEQ = 2**63 - 1  # above every seq: "before" for the head document
+
+
+def _plain_page(feed: EventFeed, obj: Any, before: int | None, limit: int) -> list[tuple]:
+    """The newest `limit` events below `before` of an unfiltered feed, read by SQL compiled once.
+
+    The head of the log or of a kind is what most subscribers poll: compiling its queryset on
+    every request would cost more than reading the page.
+    """
+    lookups = feed.plain_filter(obj)
+    return _plain_page_query(tuple(lookups), limit).rows([*lookups.values(), before or _NO_SEQ])
+
+
+@lru_cache(maxsize=64)  # per lookup names and limit: a handful in practice
+def _plain_page_query(fields: tuple[str, ...], limit: int) -> PreparedQuery:
+    def build(params):
+        *values, before = params
+        lookups = dict(zip(fields, values))
+        # Chained filters keep the parameters in the order given.
+        events = Event.objects.filter(**lookups) if lookups else Event.objects.all()
+        return events.filter(seq__lt=before).order_by("-seq").values_list(*feed_entries.PAGE_FIELDS)[:limit]
+
+    return PreparedQuery(Event, build)
+
+
 def _log_head_validators(query: FeedQuery) -> Validators:
     """The document may change with any append: its validators follow the log's newest event."""
     seq, recorded_at = newest_event()
@@ -138,10 +165,15 @@ _SOME_SLUG = "some-slug-0"
 
 
 def page_urls(request: HttpRequest) -> feed_entries.PageUrls:
-    return feed_entries.PageUrls(
-        root=request.build_absolute_uri("/")[:-1],
-        event_template=reverse("events:event", args=[_SOME_ID]).replace(_SOME_ID, "{id}"),
-        entity_template=reverse("events:entity", args=[_SOME_SLUG]).replace(_SOME_SLUG, "{slug}"),
+    return feed_entries.PageUrls(request.build_absolute_uri("/")[:-1], *_page_templates(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()))
+
+
+@lru_cache(maxsize=16)
+def _page_templates(urlconf: str, script_prefix: str) -> tuple[str, str]:
+    """The event and entity page paths with {id} and {slug} to fill in: reversed once per URLconf and prefix."""
+    return (
+        reverse("events:event", args=[_SOME_ID]).replace(_SOME_ID, "{id}"),
+        reverse("events:entity", args=[_SOME_SLUG]).replace(_SOME_SLUG, "{slug}"),
     )
 
 
@@ -194,7 +226,11 @@ class EventFeed(Feed):
     )
 
     def events(self, obj: Any) -> QuerySet[Event]:
-        return Event.objects.all()
+        return Event.objects.filter(**self.plain_filter(obj))
+
+    def plain_filter(self, obj: Any) -> dict[str, str] | None:
+        """The feed's events as field=value lookups with string values, or None when they take more."""
+        return {}
 
     def query(self, request: HttpRequest, **kwargs: Any) -> FeedQuery:
         window = Window.from_query(request.GET)
@@ -232,6 +268,9 @@ class EventFeed(Feed):
             rows = feed_entries.load(events.filter(seq__gt=window.after).order_by("seq")[: window.limit])
             rows.reverse()
             return rows, events.filter(seq__lte=window.after).exists()
+        if query.filterset is None and self.plain_filter(query.obj) is not None:
+            rows = feed_entries.load_page(_plain_page(self, query.obj, window.before, window.limit + 1))
+            return rows[: window.limit], len(rows) > window.limit
         if window.before is not None:
             events = events.filter(seq__lt=window.before)
         rows = feed_entries.load(events.order_by("-seq")[: window.limit + 1])
@@ -268,6 +307,9 @@ class EntityFeed(EventFeed):
     def events(self, entity: Entity) -> QuerySet[Event]:
         return Event.objects.filter(mentioning(entity))
 
+    def plain_filter(self, entity: Entity) -> None:
+        return None  # subject or payload, by entity type
+
 
 class KindFeed(EventFeed):
     subtitle = "Events of one kind, newest first."
@@ -280,8 +322,8 @@ class KindFeed(EventFeed):
     def title_for(self, kind) -> str:
         return f"{kind.label} events"
 
-    def events(self, kind) -> QuerySet[Event]:
-        return Event.objects.filter(kind=kind.name)
+    def plain_filter(self, kind) -> dict[str, str]:
+        return {"kind": kind.name}
 
 
 class ChangesFeed(Feed):
