@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class EventsConfig(AppConfig):
     name = "events"
     verbose_name = "Event log"
+
+    def ready(self) -> None:
+        from . import postgres
+
+        postgres.install()
