@@ -165,16 +165,21 @@ _SOME_SLUG = "some-slug-0"
 
 
 def page_urls(request: HttpRequest) -> feed_entries.PageUrls:
-    return feed_entries.PageUrls(request.build_absolute_uri("/")[:-1], *_page_templates(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()))
-
-
-@lru_cache(maxsize=16)
-def _page_templates(urlconf: str, script_prefix: str) -> tuple[str, str]:
-    """The event and entity page paths with {id} and {slug} to fill in: reversed once per URLconf and prefix."""
-    return (
-        reverse("events:event", args=[_SOME_ID]).replace(_SOME_ID, "{id}"),
-        reverse("events:entity", args=[_SOME_SLUG]).replace(_SOME_SLUG, "{slug}"),
+    return feed_entries.PageUrls(
+        root=request.build_absolute_uri("/")[:-1],
+        event_template=path_of("events:event", _SOME_ID).replace(_SOME_ID, "{id}"),
+        entity_template=path_of("events:entity", _SOME_SLUG).replace(_SOME_SLUG, "{slug}"),
     )
+
+
+def path_of(viewname: str, *args: str) -> str:
+    """reverse(), once per URLconf and script prefix: every feed document names the same few pages."""
+    return _reversed(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), viewname, args)
+
+
+@lru_cache(maxsize=1024)
+def _reversed(urlconf: str, script_prefix: str, viewname: str, args: tuple[str, ...]) -> str:
+    return reverse(viewname, args=args)
 
 
 class Feed:
@@ -192,7 +197,7 @@ class Feed:
 
     def alternate(self, obj: Any) -> str:
         """The path of the web page this feed mirrors."""
-        return reverse("events:timeline")
+        return path_of("events:timeline")
 
     # The engine: parse, validate, render.
 
@@ -302,7 +307,7 @@ class EntityFeed(EventFeed):
         return f"events about {entity.name}"
 
     def alternate(self, entity: Entity) -> str:
-        return reverse("events:entity", args=[entity.slug])
+        return path_of("events:entity", entity.slug)
 
     def events(self, entity: Entity) -> QuerySet[Event]:
         return Event.objects.filter(mentioning(entity))
@@ -336,7 +341,7 @@ class ChangesFeed(Feed):
     )
 
     def alternate(self, obj: Any) -> str:
-        return reverse("events:state")
+        return path_of("events:state")
 
     def query(self, request: HttpRequest, **kwargs: Any) -> FeedQuery:
         window = Window.from_query(request.GET)
