@@ -19,6 +19,7 @@ from uuid import UUID
 
 from django.db import connections, router
 from django.db.models import OuterRef, QuerySet, Subquery, Value
+from django.db.models.expressions import RawSQL
 
 from .dates import MONTH_NAMES, InvalidDate, PartialDate
 from .feed_documents import Entry, Link
@@ -103,14 +104,7 @@ def load(events: QuerySet[Event]) -> list[EventRow]:
     Two queries: the caller's queryset, filters and all, for seqs only (cheap to compile), then
     by seq every row the page shows, amended events and subjects included, through SQL compiled once.
     """
-    return load_page(list(events.values_list(*PAGE_FIELDS)))
-
-
-PAGE_FIELDS = ("seq", "corrects__seq", "retracts__seq")
-
-
-def load_page(page: Sequence[tuple[int, int | None, int | None]]) -> list[EventRow]:
-    """`load` for a page already read: (seq, seq it corrects, seq it retracts) tuples, in order."""
+    page = list(events.values_list("seq", "corrects__seq", "retracts__seq"))
     wanted = sorted({seq for seqs in page for seq in seqs if seq is not None})
     if not wanted:
         return []
@@ -121,6 +115,55 @@ def load_page(page: Sequence[tuple[int, int | None, int | None]]) -> list[EventR
         else found[seq]
         for seq, corrects, retracts in page
     ]
+
+
+def newest(lookups: dict[str, str], before: int, limit: int) -> list[EventRow]:
+    """The newest `limit` events below seq `before` whose fields have these values, each with the
+    event it corrects or retracts: one query, its SQL compiled once per lookup names and limit.
+
+    Lookups name EventRow fields (kind, say). The query answers the page and the events it amends,
+    in no order; the page is then the newest `limit` that match. An amended event that matches
+    and is older than the page's oldest is rightly left out; one newer than that is in the page.
+    """
+    rows = _newest_query(tuple(lookups), limit).rows([*lookups.values(), before])
+    found = {row[1]: _row(row) for row in rows}
+    amends = {row[1]: (row[-2], row[-1]) for row in rows}
+    page = sorted((seq for seq, event in found.items() if _matches(event, lookups)), reverse=True)[:limit]
+    return [_with_amended(found[seq], found, *amends[seq]) for seq in page]
+
+
+def _with_amended(event: EventRow, found: dict[int, EventRow], corrects: int | None, retracts: int | None) -> EventRow:
+    if corrects is None and retracts is None:
+        return event
+    return replace(event, corrects=found.get(corrects), retracts=found.get(retracts))
+
+
+def _matches(event: EventRow, lookups: dict[str, str]) -> bool:
+    return all(getattr(event, field) == value for field, value in lookups.items())
+
+
+@lru_cache(maxsize=64)  # per lookup names and limit: a handful in practice
+def _newest_query(fields: tuple[str, ...], limit: int) -> PreparedQuery:
+    table = Event._meta.db_table
+    pk, seq, corrects, retracts, *columns = (
+        Event._meta.get_field(name).column for name in ("id", "seq", "corrects", "retracts", *fields)
+    )
+    where = " AND ".join([*(f"{column} = %s" for column in columns), f"{seq} < %s"])
+    # The ids of the page and of the events it amends, from one read of the page: a CTE, which
+    # the ORM cannot write. The rows around it are the ORM's, as _BY_SEQ reads them.
+    ids = (
+        f"WITH page AS (SELECT {pk}, {corrects}, {retracts} FROM {table} WHERE {where} ORDER BY {seq} DESC LIMIT {int(limit)})"
+        f" SELECT {pk} FROM page UNION ALL SELECT {corrects} FROM page UNION ALL SELECT {retracts} FROM page"
+    )
+
+    def build(params):
+        return (
+            Event.objects.filter(id__in=RawSQL(ids, params)).order_by()
+            .annotate(subject_slug=_subject("slug"), subject_name=_subject("name"))
+            .values_list(*_ROW_FIELDS, "corrects__seq", "retracts__seq")
+        )
+
+    return PreparedQuery(Event, build)
 
 
 _VOCABULARY = {FieldType.STATUS: Status, FieldType.OFFICE: Office, FieldType.MEETING_TYPE: MeetingType}

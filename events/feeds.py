@@ -132,28 +132,6 @@ _NEWEST_BELOW = PreparedQuery(
 _NO_SEQ = 2**63 - 1  # above every seq: "before" for the head document
 
 
-def _plain_page(feed: EventFeed, obj: Any, before: int | None, limit: int) -> list[tuple]:
-    """The newest `limit` events below `before` of an unfiltered feed, read by SQL compiled once.
-
-    The head of the log or of a kind is what most subscribers poll: compiling its queryset on
-    every request would cost more than reading the page.
-    """
-    lookups = feed.plain_filter(obj)
-    return _plain_page_query(tuple(lookups), limit).rows([*lookups.values(), before or _NO_SEQ])
-
-
-@lru_cache(maxsize=64)  # per lookup names and limit: a handful in practice
-def _plain_page_query(fields: tuple[str, ...], limit: int) -> PreparedQuery:
-    def build(params):
-        *values, before = params
-        lookups = dict(zip(fields, values))
-        # Chained filters keep the parameters in the order given.
-        events = Event.objects.filter(**lookups) if lookups else Event.objects.all()
-        return events.filter(seq__lt=before).order_by("-seq").values_list(*feed_entries.PAGE_FIELDS)[:limit]
-
-    return PreparedQuery(Event, build)
-
-
 def _log_head_validators(query: FeedQuery) -> Validators:
     """The document may change with any append: its validators follow the log's newest event."""
     seq, recorded_at = newest_event()
@@ -234,7 +212,7 @@ class EventFeed(Feed):
         return Event.objects.filter(**self.plain_filter(obj))
 
     def plain_filter(self, obj: Any) -> dict[str, str] | None:
-        """The feed's events as field=value lookups with string values, or None when they take more."""
+        """The feed's events as lookups on EventRow fields (field=value, strings), or None when they take more."""
         return {}
 
     def query(self, request: HttpRequest, **kwargs: Any) -> FeedQuery:
@@ -274,7 +252,8 @@ class EventFeed(Feed):
             rows.reverse()
             return rows, events.filter(seq__lte=window.after).exists()
         if query.filterset is None and self.plain_filter(query.obj) is not None:
-            rows = feed_entries.load_page(_plain_page(self, query.obj, window.before, window.limit + 1))
+            # The head of the log or of a kind, what most subscribers poll: by SQL compiled once.
+            rows = feed_entries.newest(self.plain_filter(query.obj), window.before or _NO_SEQ, window.limit + 1)
             return rows[: window.limit], len(rows) > window.limit
         if window.before is not None:
             events = events.filter(seq__lt=window.before)
