@@ -86,12 +86,8 @@ class FeedQuery:
     request: HttpRequest
     obj: Any
     window: Window
-    events: QuerySet[Event] | None = None  # the feed's events before filtering
     filterset: EventFilterSet | None = None  # None when the request filters nothing
     organisation: Organisation | None = None
-
-    def filtered(self) -> QuerySet[Event]:
-        return self.filterset.qs if self.filterset is not None else self.events
 
     @property
     def url(self) -> str:
@@ -218,21 +214,20 @@ class EventFeed(Feed):
     def query(self, request: HttpRequest, **kwargs: Any) -> FeedQuery:
         window = Window.from_query(request.GET)
         obj = self.get_object(**kwargs)
-        events = self.events(obj)
         if not set(request.GET).intersection(EventFilterSet.base_filters):
             # Nothing to filter: skip building the FilterSet's form, most of an unfiltered 304's cost.
-            return FeedQuery(request, obj, window, events)
+            return FeedQuery(request, obj, window)
         params = request.GET.copy()
         for name in PAGING:
             params.pop(name, None)
         # A feed is the log as recorded: retracted events and the retractions both stay in it.
         params.setdefault("include_retracted", "true")
-        filterset = EventFilterSet(params, queryset=events)
+        filterset = EventFilterSet(params, queryset=self.events(obj))
         if not filterset.is_valid():
             raise FeedRequestError(
                 "; ".join(f"{name}: {' '.join(messages)}" for name, messages in filterset.errors.items())
             )
-        return FeedQuery(request, obj, window, events, filterset)
+        return FeedQuery(request, obj, window, filterset)
 
     def validators(self, query: FeedQuery) -> Validators:
         before = query.window.before
@@ -245,16 +240,17 @@ class EventFeed(Feed):
 
     def page(self, query: FeedQuery) -> tuple[list[feed_entries.EventRow], bool]:
         """The window's events, newest first, and whether older ones match too."""
-        events = query.filtered()
         window = query.window
+        lookups = self.plain_filter(query.obj) if query.filterset is None else None
+        if lookups is not None and window.after is None:
+            # The head of the log or of a kind, what most subscribers poll: by SQL compiled once.
+            rows = feed_entries.newest(lookups, window.before or _NO_SEQ, window.limit + 1)
+            return rows[: window.limit], len(rows) > window.limit
+        events = query.filterset.qs if query.filterset is not None else self.events(query.obj)
         if window.after is not None:
             rows = feed_entries.load(events.filter(seq__gt=window.after).order_by("seq")[: window.limit])
             rows.reverse()
             return rows, events.filter(seq__lte=window.after).exists()
-        if query.filterset is None and self.plain_filter(query.obj) is not None:
-            # The head of the log or of a kind, what most subscribers poll: by SQL compiled once.
-            rows = feed_entries.newest(self.plain_filter(query.obj), window.before or _NO_SEQ, window.limit + 1)
-            return rows[: window.limit], len(rows) > window.limit
         if window.before is not None:
             events = events.filter(seq__lt=window.before)
         rows = feed_entries.load(events.order_by("-seq")[: window.limit + 1])
