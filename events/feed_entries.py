@@ -9,11 +9,11 @@ ORM object building, which is most of what a feed request would otherwise spend.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from datetime import datetime
 from html import escape
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 from uuid import UUID
 
@@ -47,9 +47,12 @@ def kind_of(name: str) -> Kind:
     return KINDS.get(name) or Kind(name, name.replace(".", " "), frozenset())
 
 
-@dataclass(frozen=True)
-class EventRow:
-    """An event as an entry shows it: plain values, with the events it amends."""
+class EventRow(NamedTuple):
+    """An event as an entry shows it: plain values, with the events it amends.
+
+    A NamedTuple, not a frozen dataclass: as immutable, and built in a third of the time (a page
+    builds one per event it shows).
+    """
 
     id: UUID
     seq: int
@@ -110,7 +113,7 @@ def load(events: QuerySet[Event]) -> list[EventRow]:
         return []
     found = {row.seq: row for row in map(_row, _BY_SEQ.rows(wanted))}
     return [
-        replace(found[seq], corrects=found.get(corrects), retracts=found.get(retracts))
+        found[seq]._replace(corrects=found.get(corrects), retracts=found.get(retracts))
         if corrects or retracts
         else found[seq]
         for seq, corrects, retracts in page
@@ -135,7 +138,7 @@ def newest(lookups: dict[str, str], before: int, limit: int) -> list[EventRow]:
 def _with_amended(event: EventRow, found: dict[int, EventRow], corrects: int | None, retracts: int | None) -> EventRow:
     if corrects is None and retracts is None:
         return event
-    return replace(event, corrects=found.get(corrects), retracts=found.get(retracts))
+    return event._replace(corrects=found.get(corrects), retracts=found.get(retracts))
 
 
 def _matches(event: EventRow, lookups: dict[str, str]) -> bool:

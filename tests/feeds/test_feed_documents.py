@@ -97,7 +97,7 @@ def test_rss_items_keep_their_related_links_as_atom_links():
 
 
 def test_entries_keep_the_order_given():
-    second = Entry(**{**ENTRY.__dict__, "id": "urn:uuid:00000000-0000-0000-0000-000000000002", "links": ()})
+    second = ENTRY._replace(id="urn:uuid:00000000-0000-0000-0000-000000000002", links=())
 
     for format in Format:
         feed = feedparser.parse(render(HEAD, [ENTRY, second], format))
