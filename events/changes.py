@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from .dates import PartialDate
 from .models import SlotInterval
@@ -162,9 +162,16 @@ def _transitions(intervals: QuerySet[SlotInterval], chunk: int = 200) -> Iterato
     Read in slices keyed by date, whole dates at a time: `start` alone orders them, so the
     (organisation, start) index serves each slice and nothing sorts the whole projection.
     """
-    rows = intervals.values_list(
+    # The slot's interval before this one ends where this one starts (intervals of a slot are
+    # contiguous): one probe of the (organisation, family, name, end) index a row.
+    previous = SlotInterval.objects.filter(
+        organisation_id=OuterRef("organisation_id"), family=OuterRef("family"), name=OuterRef("name"), end=OuterRef("start")
+    ).order_by()
+    rows = intervals.annotate(
+        previous_value=Subquery(previous.values("value")[:1]), previous_holder=Subquery(previous.values("holder__slug")[:1])
+    ).values_list(
         "organisation_id", "family", "name", "start", "since_earliest", "since_latest", "since_precision",
-        "value", "holder__slug", "event_ids",
+        "value", "holder__slug", "event_ids", "previous_value", "previous_holder",
     )
     before = None
     while True:
@@ -179,9 +186,8 @@ def _transitions(intervals: QuerySet[SlotInterval], chunk: int = 200) -> Iterato
 
 
 def _changed(rows: Sequence[tuple]) -> Iterator[Transition]:
-    before = _previous_intervals(rows)
-    for org, family, name, start, since_earliest, since_latest, precision, value, holder, event_ids in rows:
-        previous, previous_holder = before.get((org, family, name, start), (None, None))
+    for row in rows:
+        org, family, name, start, since_earliest, since_latest, precision, value, holder, event_ids, previous, previous_holder = row
         if value == previous:
             continue  # a confirmation of the standing value, or none followed by none
         yield Transition(
@@ -190,15 +196,3 @@ def _changed(rows: Sequence[tuple]) -> Iterator[Transition]:
             value=value, holder=holder, previous=previous, previous_holder=previous_holder,
             event_ids=tuple(event_ids),
         )
-
-
-def _previous_intervals(rows: Sequence[tuple]) -> dict[tuple, tuple[str | None, str]]:
-    """(organisation, family, name, start) -> (value, holder) of the slot's interval ending at `start`."""
-    if not rows:
-        return {}
-    # Intervals of a slot are contiguous: the one before an interval ends where it starts.
-    candidates = SlotInterval.objects.filter(
-        organisation_id__in={r[0] for r in rows}, family__in={r[1] for r in rows},
-        name__in={r[2] for r in rows}, end__in={r[3] for r in rows},
-    ).values_list("organisation_id", "family", "name", "end", "value", "holder__slug")
-    return {(org, family, name, end): (value, holder) for org, family, name, end, value, holder in candidates}

@@ -59,6 +59,6 @@ def test_a_304_costs_one_query(client, django_assert_num_queries):
 def test_the_changes_feed_costs_a_bounded_number_of_queries(client, django_assert_max_num_queries):
     _log(50)
 
-    # log head, organisations, intervals + their predecessors, events behind, names, slugs, statuses, offices
-    with django_assert_max_num_queries(9):
+    # log head, organisations, intervals with their predecessors, events behind, names, slugs, statuses, offices
+    with django_assert_max_num_queries(8):
         assert client.get("/feeds/changes.atom").status_code == 200
