@@ -6,11 +6,10 @@ from urllib.parse import urlencode
 from uuid import NAMESPACE_URL, uuid5
 
 from django.http import HttpRequest
-from django.urls import reverse
 
 from . import changes
 from .feed_documents import EPOCH, Entry, Link
-from .feed_entries import PageUrls, indefinite
+from .feed_entries import PageUrls, indefinite, path_of
 from .models import Entity, Event, Office, Organisation, Status
 
 
@@ -38,7 +37,7 @@ class ChangeEntries:
         said = changes.sentence(change, self.names, self.roles)
         behind = [self.events[i] for i in change.event_ids if i in self.events]
         organisation = self.slugs.get(change.organisation, "")
-        at = f"{reverse('events:state')}?{urlencode({'org': organisation, 'at': change.since.latest.isoformat()})}"
+        at = f"{path_of('events:state')}?{urlencode({'org': organisation, 'at': change.since.latest.isoformat()})}"
         items = "".join(self._transition(t) for t in change.transitions)
         return Entry(
             id=f"urn:uuid:{uuid5(NAMESPACE_URL, f'scotimeline:change:{organisation}:{change.key}')}",

@@ -17,9 +17,11 @@ from typing import Any, NamedTuple
 from urllib.parse import quote
 from uuid import UUID
 
+from django.conf import settings
 from django.db import connections, router
 from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from .dates import MONTH_NAMES, InvalidDate, PartialDate
 from .feed_documents import Entry, Link
@@ -252,6 +254,16 @@ def assertion(event: EventRow, labels: Labels) -> str:
 def headline(event: EventRow, labels: Labels) -> str:
     """'India becomes a member — 9 June 2017'."""
     return f"{assertion(event, labels)} — {event.date.display()}"
+
+
+def path_of(viewname: str, *args: str) -> str:
+    """reverse(), once per URLconf and script prefix: every feed document names the same few pages."""
+    return _reversed(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), viewname, args)
+
+
+@lru_cache(maxsize=1024)
+def _reversed(urlconf: str, script_prefix: str, viewname: str, args: tuple[str, ...]) -> str:
+    return reverse(viewname, args=args)
 
 
 @dataclass(frozen=True)

@@ -10,19 +10,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from hashlib import blake2b
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, QueryDict
 from django.shortcuts import get_object_or_404
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 
 from . import changes, feed_entries
 from .feed_changes import ChangeEntries
 from .feed_documents import EPOCH, Format, Head, Link, render
+from .feed_entries import path_of
 from .filters import EventFilterSet
 from .kinds import KINDS
 from .models import Entity, Event, Organisation
@@ -144,16 +143,6 @@ def page_urls(request: HttpRequest) -> feed_entries.PageUrls:
         event_template=path_of("events:event", _SOME_ID).replace(_SOME_ID, "{id}"),
         entity_template=path_of("events:entity", _SOME_SLUG).replace(_SOME_SLUG, "{slug}"),
     )
-
-
-def path_of(viewname: str, *args: str) -> str:
-    """reverse(), once per URLconf and script prefix: every feed document names the same few pages."""
-    return _reversed(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), viewname, args)
-
-
-@lru_cache(maxsize=1024)
-def _reversed(urlconf: str, script_prefix: str, viewname: str, args: tuple[str, ...]) -> str:
-    return reverse(viewname, args=args)
 
 
 class Feed:
