@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
-from django.db import connection
 
 from tests import builders
 from tests.conftest import _missing  # skip, or fail when REQUIRE_SERVICES=1
