@@ -6,6 +6,7 @@ import pytest
 from events import feed_entries, store
 from events.models import Event
 from tests import builders
+from tests.feeds.subscriber import read
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +52,11 @@ def test_the_page_carries_what_its_events_amend(log):
     assert retraction.retracts.subject_slug == "india"
     corrections = [row for row in feed_entries.newest({}, NO_SEQ, 50) if row.corrects is not None]
     assert {str(row.corrects.date) for row in corrections} == {"2005-07", "2016-01-01"}
+
+
+def test_a_kind_with_no_events_and_a_page_past_the_start_are_empty(log, client):
+    assert feed_entries.newest({"kind": "document.in_force"}, NO_SEQ, 50) == []
+    assert feed_entries.newest({}, 1, 50) == []  # nothing below the first seq
+    for url in ("/feeds/kinds/document.in_force.atom", "/feeds/kinds/document.in_force.rss", "/feeds/events.atom?before=1"):
+        _, feed = read(client, url)
+        assert feed.entries == [], url
