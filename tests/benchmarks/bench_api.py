@@ -198,6 +198,12 @@ def synthesize(count: int) -> None:
         )
     for start in range(0, count, BATCH):
         store.append_many(requests[start : start + BATCH])
+    # What autovacuum (PostgreSQL) or PRAGMA optimize (SQLite) does in service: fresh planner
+    # statistics, so that no row depends on whether autovacuum reached the new rows before it.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     print(f"{count:,} synthetic events appended in batches of {BATCH:,}")
 
 
