@@ -114,12 +114,7 @@ def load(events: QuerySet[Event]) -> list[EventRow]:
     if not wanted:
         return []
     found = {row.seq: row for row in map(_row, _BY_SEQ.rows(wanted))}
-    return [
-        found[seq]._replace(corrects=found.get(corrects), retracts=found.get(retracts))
-        if corrects or retracts
-        else found[seq]
-        for seq, corrects, retracts in page
-    ]
+    return [_with_amended(found[seq], found, corrects, retracts) for seq, corrects, retracts in page]
 
 
 def newest(lookups: dict[str, str], before: int, limit: int) -> list[EventRow]:
