@@ -3,8 +3,8 @@ its source and confidence, and for a correction or a retraction what it changes 
 
 An entry depends only on its event and the events it amends, never on later events, so a
 page of entries never changes once written (the feeds cache full pages for a year). Events
-are read as plain rows (`load`), not model instances: a page costs two small queries and no
-ORM object building, which is most of what a feed request would otherwise spend.
+are read as plain rows (`load`, `newest`), not model instances: a page costs one or two small
+queries and no ORM object building, which is most of what a feed request would otherwise spend.
 """
 from __future__ import annotations
 
@@ -81,18 +81,21 @@ def _subject(field: str) -> Subquery:
     return Subquery(Entity.objects.filter(pk=OuterRef("subject_id")).order_by().values(field)[:1])
 
 
+def _as_rows(events: QuerySet[Event], *extra: str):
+    """The events as the tuples `_row` reads (then `extra`), subjects' slug and name included."""
+    return (
+        events.order_by().annotate(subject_slug=_subject("slug"), subject_name=_subject("name"))
+        .values_list(*_ROW_FIELDS, *extra)
+    )
+
+
 _ROW_FIELDS = (
     "id", "seq", "organisation_id", "kind", "subject_slug", "subject_name", "payload", "date_earliest", "date_latest",
     "date_precision", "source__title", "source__url", "locator", "confidence", "note", "recorded_at", "recorded_by",
 )
 
 # Seventeen columns and a join cost the ORM more to compile than the database takes to read them.
-_BY_SEQ = PreparedQuery(
-    Event,
-    lambda seqs: Event.objects.filter(seq__in=seqs).order_by()
-    .annotate(subject_slug=_subject("slug"), subject_name=_subject("name"))
-    .values_list(*_ROW_FIELDS),
-)
+_BY_SEQ = PreparedQuery(Event, lambda seqs: _as_rows(Event.objects.filter(seq__in=seqs)))
 
 
 def _row(row: tuple) -> EventRow:
@@ -156,14 +159,9 @@ def _newest_query(fields: tuple[str, ...], limit: int) -> PreparedQuery:
         f" SELECT {pk} FROM page UNION ALL SELECT {corrects} FROM page UNION ALL SELECT {retracts} FROM page"
     )
 
-    def build(params):
-        return (
-            Event.objects.filter(id__in=RawSQL(ids, params)).order_by()
-            .annotate(subject_slug=_subject("slug"), subject_name=_subject("name"))
-            .values_list(*_ROW_FIELDS, "corrects__seq", "retracts__seq")
-        )
-
-    return PreparedQuery(Event, build)
+    return PreparedQuery(
+        Event, lambda params: _as_rows(Event.objects.filter(id__in=RawSQL(ids, params)), "corrects__seq", "retracts__seq")
+    )
 
 
 _VOCABULARY = {FieldType.STATUS: Status, FieldType.OFFICE: Office, FieldType.MEETING_TYPE: MeetingType}
@@ -281,8 +279,9 @@ def _path_segment(slug: str) -> str:
     return quote(slug, safe="")
 
 
-# For the texts a page repeats from small tables (names, titles, their URLs, labels, recorders):
-# each is escaped once, not once an entry. Notes and locators, one per event, are escaped as met.
+# For the texts a page repeats (names, titles, their URLs, labels, recorders): each is escaped
+# once, not once an entry. Notes and locators, one per event, are escaped as met; payload texts
+# (a meeting's name, at most 500 characters) go through the cache too, bounded by its size.
 escape_name = lru_cache(maxsize=4096)(escape)
 
 
