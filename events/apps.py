@@ -6,6 +6,6 @@ class EventsConfig(AppConfig):
     verbose_name = "Event log"
 
     def ready(self) -> None:
-        from . import postgres
+        from .queries import postgres
 
         postgres.install()

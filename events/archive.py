@@ -12,8 +12,9 @@ from typing import IO, Any
 from django.db import transaction
 
 from . import store
-from .dates import PartialDate
-from .errors import ValidationError
+from .domain.dates import PartialDate
+from .domain.errors import ValidationError
+from .integrity import canonical_content
 from .models import Entity, EntityAlias, Event, MeetingType, Office, Organisation, Source, Status
 
 
@@ -34,7 +35,7 @@ def export_lines() -> Iterator[dict[str, Any]]:
                "meeting_types": list(org.meeting_types.values("slug", "label"))}
     events = Event.objects.select_related("organisation", "subject", "source").order_by("seq")
     for event in events.iterator(chunk_size=2000):
-        yield {"type": "event", **store.canonical_content(event), "prev_hash": event.prev_hash, "hash": event.hash}
+        yield {"type": "event", **canonical_content(event), "prev_hash": event.prev_hash, "hash": event.hash}
 
 
 def write_export(stream: IO[str]) -> int:

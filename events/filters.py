@@ -9,11 +9,11 @@ from __future__ import annotations
 import copy
 
 import django_filters
-from django_filters.filterset import FilterSetMetaclass
 from django.db.models import Exists, OuterRef, Q, TextField
 from django.db.models.functions import Cast
+from django_filters.filterset import FilterSetMetaclass
 
-from .kinds import KINDS
+from .domain.kinds import KINDS
 from .models import Entity, Event, Organisation, Source
 from .queries import entity_by_reference, mentioning
 

@@ -1,10 +1,47 @@
-"""Tamper evidence: recompute every event's hash along the chain and report the first break."""
+"""Tamper evidence: each event's canonical content and hash, chained; verify the chain and report the first break."""
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
+from datetime import datetime
+from datetime import timezone as dt_timezone
+from typing import Any
 
 from .models import Event
-from .store import GENESIS_HASH, event_hash
+
+GENESIS_HASH = "0" * 64
+
+
+def canonical_content(event: Event) -> dict[str, Any]:
+    """The fields the hash covers, as plain JSON values (the same on every database)."""
+    return {
+        "id": str(event.id),
+        "seq": event.seq,
+        "organisation": event.organisation.slug,
+        "kind": event.kind,
+        "subject": event.subject.slug,
+        "payload": event.payload,
+        "date": [event.date_earliest.isoformat(), event.date_latest.isoformat(), event.date_precision],
+        "source": event.source.key,
+        "locator": event.locator,
+        "confidence": event.confidence,
+        "note": event.note,
+        "recorded_at": _utc(event.recorded_at),
+        "recorded_by": event.recorded_by,
+        "corrects": str(event.corrects_id) if event.corrects_id else None,
+        "retracts": str(event.retracts_id) if event.retracts_id else None,
+        "seed_key": event.seed_key,
+    }
+
+
+def event_hash(event: Event, prev_hash: str) -> str:
+    body = json.dumps(canonical_content(event), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(dt_timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ from contextvars import ContextVar
 
 from django.db import models
 
-from .dates import PartialDate, Precision
-from .errors import ImmutableEventError
-from .kinds import KINDS, EntityType, Vocabulary
+from .domain.dates import PartialDate, Precision
+from .domain.errors import ImmutableEventError
+from .domain.kinds import KINDS, EntityType, Vocabulary
 
 # Set by events.store while it appends: the only context in which an Event row may be inserted.
 store_is_writing: ContextVar[bool] = ContextVar("store_is_writing", default=False)

@@ -13,10 +13,10 @@ from uuid import UUID
 from django.db import transaction
 from django.db.models import Q
 
-from . import replay
-from .dates import PartialDate
+from .domain import replay
+from .domain.dates import PartialDate
+from .domain.replay import EventRecord
 from .models import Entity, Event, Organisation, ProjectedConflict, SlotInterval
-from .replay import EventRecord
 
 # Past this many appends at once, one full rebuild is cheaper than slot by slot.
 FULL_REBUILD_THRESHOLD = 200

@@ -14,8 +14,8 @@ from typing import Any
 from django.db import transaction
 
 from . import store
-from .dates import PartialDate
-from .errors import ValidationError
+from .domain.dates import PartialDate
+from .domain.errors import ValidationError
 from .models import Entity, EntityAlias, Event, MeetingType, Office, Organisation, Source, Status
 
 SEED_RECORDER = "seeds"

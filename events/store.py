@@ -5,24 +5,22 @@ seq order is commit order and each event's hash chains to the one before it.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timezone as dt_timezone
+from datetime import date, datetime
 from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .dates import InvalidDate, PartialDate
-from .errors import ConflictError, ValidationError
-from .kinds import RETRACTION, get_kind, validate_payload, validate_subject
+from .domain.dates import InvalidDate, PartialDate
+from .domain.errors import ConflictError, ValidationError
+from .domain.kinds import RETRACTION, get_kind, validate_payload, validate_subject
+from .integrity import GENESIS_HASH, event_hash
 from .models import Entity, Event, Organisation, Source, store_is_writing
 
-GENESIS_HASH = "0" * 64
 _APPEND_LOCK = 0x5C0_7131  # advisory lock key: one appender at a time, across processes
 
 
@@ -302,34 +300,3 @@ def _text(value: str, field_name: str, limit: int) -> str:
     if any(ord(c) < 32 and c not in "\n\t" for c in value):
         raise ValidationError("contains control characters", field=field_name)
     return value
-
-
-def canonical_content(event: Event) -> dict[str, Any]:
-    """The fields the hash covers, as plain JSON values (the same on every database)."""
-    return {
-        "id": str(event.id),
-        "seq": event.seq,
-        "organisation": event.organisation.slug,
-        "kind": event.kind,
-        "subject": event.subject.slug,
-        "payload": event.payload,
-        "date": [event.date_earliest.isoformat(), event.date_latest.isoformat(), event.date_precision],
-        "source": event.source.key,
-        "locator": event.locator,
-        "confidence": event.confidence,
-        "note": event.note,
-        "recorded_at": _utc(event.recorded_at),
-        "recorded_by": event.recorded_by,
-        "corrects": str(event.corrects_id) if event.corrects_id else None,
-        "retracts": str(event.retracts_id) if event.retracts_id else None,
-        "seed_key": event.seed_key,
-    }
-
-
-def event_hash(event: Event, prev_hash: str) -> str:
-    body = json.dumps(canonical_content(event), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
-
-
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(dt_timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from events.errors import EventError
+from events.domain.errors import EventError
 
 from . import pipeline, tasks
 from .forms import AcceptForm, RejectForm, UploadForm

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from events.dates import Precision
+from events.domain.dates import Precision
 
 # How the subject was named: by its name or an alias, by a demonym ("Uzbek"), by a pronoun or
 # "its inception" (a reference), or not resolved to any entity at all.

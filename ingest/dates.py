@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from events.dates import InvalidDate, PartialDate, Precision
+from events.domain.dates import InvalidDate, PartialDate, Precision
 
 MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,

@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from events.errors import ValidationError
+from events.domain.errors import ValidationError
 
 MAX_BYTES = 10 * 1024 * 1024
 # Tried in order after any byte-order mark: strict UTF-8, then Windows-1252 (which covers

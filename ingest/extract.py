@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from events.dates import PartialDate
-from events.kinds import Vocabulary
+from events.domain.dates import PartialDate
+from events.domain.kinds import Vocabulary
 
 from . import patterns as p
 from .confidence import Evidence, score

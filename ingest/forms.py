@@ -5,8 +5,8 @@ from typing import Any
 
 from django import forms
 
-from events.dates import InvalidDate, PartialDate
-from events.kinds import KINDS, RETRACTION
+from events.domain.dates import InvalidDate, PartialDate
+from events.domain.kinds import KINDS, RETRACTION
 from events.models import Entity, Organisation
 
 from .documents import MAX_BYTES

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from events.dates import PartialDate
+from events.domain.dates import PartialDate
 from events.models import PRECISION_CHOICES, Entity, Event, Organisation, PartialDateFields, Source
 
 from .patterns import VALUE_FIELD

@@ -13,8 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from events import store
-from events.dates import InvalidDate, PartialDate
-from events.errors import ConflictError, EventError, ValidationError
+from events.domain.dates import InvalidDate, PartialDate
+from events.domain.errors import ConflictError, EventError, ValidationError
 from events.models import Entity, Event, Organisation, Source
 
 from . import documents, gazetteer

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from events.dates import PartialDate
+from events.domain.dates import PartialDate
 
 from .extract import Assertion
 from .models import Candidate

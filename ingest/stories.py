@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from events.dates import PartialDate
+from events.domain.dates import PartialDate
 
 from .dates import find_dates, resolve_dateline
 

@@ -5,8 +5,8 @@ import base64
 
 from celery import shared_task
 
-from events.dates import InvalidDate, PartialDate
-from events.errors import EventError
+from events.domain.dates import InvalidDate, PartialDate
+from events.domain.errors import EventError
 from events.models import Organisation
 
 from . import pipeline

@@ -4,6 +4,6 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("events.api.urls")),
-    path("feeds/", include("events.feed_urls")),
-    path("", include("events.urls")),
+    path("feeds/", include("events.feeds.urls")),
+    path("", include("events.web.urls")),
 ]

@@ -16,7 +16,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from events import errors as domain
+from events.domain import errors as domain
 
 logger = logging.getLogger(__name__)
 

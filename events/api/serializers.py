@@ -15,11 +15,11 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from rest_framework import serializers
 
 from events import queries
-from events.dates import iso_at_precision
-from events.diffs import Change, Movement
-from events.kinds import KINDS
+from events.domain.dates import iso_at_precision
+from events.domain.diffs import Change, Movement
+from events.domain.kinds import KINDS
+from events.domain.replay import EventRecord, Standing
 from events.models import Entity, Event, Organisation, Source
-from events.replay import EventRecord, Standing
 
 # The columns one event document needs, fetched in one query with its joins.
 EVENT_COLUMNS = (

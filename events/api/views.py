@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, time, timezone as dt_timezone
+from datetime import datetime, time
+from datetime import timezone as dt_timezone
 from functools import partial
 
 from django.urls import reverse
@@ -16,11 +17,12 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse as api_reverse
 from rest_framework.views import APIView
 
-from events import diffs, queries, store
+from events import queries, store
+from events.documents import state_document_at
+from events.domain import diffs
+from events.domain.kinds import KINDS
 from events.filters import EntityFilterSet, EventFilterSet, SourceFilterSet
-from events.kinds import KINDS
 from events.models import Entity, Event, Organisation, Source
-from events.representations import state_document_at
 
 from . import serializers as api
 from .caching import by_log_head

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 from django.contrib import admin
 
-from events.admin_forms import PAYLOAD_FIELDS, EventForm, addable_kinds, show_store_error
-from events.errors import ConflictError, ValidationError
-from events.kinds import KINDS, FieldType, get_kind
+from events.admin.forms import PAYLOAD_FIELDS, EventForm, addable_kinds, show_store_error
+from events.domain.errors import ConflictError, ValidationError
+from events.domain.kinds import KINDS, FieldType, get_kind
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ run and interleaved so drift hits both sides alike, it measures:
 
 - a 50-entry Atom and RSS feed through Django's WSGI handler, uncached (no validators sent), next
   to a django.contrib.syndication Feed serving the same 50 entries (same query, same titles and
-  HTML, built by the same events.feed_entries code), and the ratio;
-- rendering alone: the same 50 Entry values through feedgen (events.feed_documents.render) and
+  HTML, built by the same events.feeds.entries code), and the ratio;
+- rendering alone: the same 50 Entry values through feedgen (events.feeds.documents.render) and
   through django.utils.feedgenerator;
 - a 304 (If-None-Match), an older page, the entity, kind and changes feeds;
 - against issue 5's targets: <= 5 ms uncached, <= 1 ms for a 304, no slower than syndication;
@@ -56,9 +56,10 @@ def syndication_feed(format: str):
     from django.contrib.syndication.views import Feed
     from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
-    from events import feed_entries
-    from events.feeds import EventFeed, page_urls
+    from events.feeds import entries as feed_entries
+    from events.feeds.engine import EventFeed, page_urls
     from events.models import Event
+    from events.queries import feeds as page_reads
 
     class SyndicationEventFeed(Feed):
         feed_type = Atom1Feed if format == "atom" else Rss201rev2Feed
@@ -71,7 +72,7 @@ def syndication_feed(format: str):
             return request
 
         def items(self, request):
-            return feed_entries.entries(feed_entries.load(Event.objects.order_by("-seq")[:PAGE]), page_urls(request))
+            return feed_entries.entries(page_reads.load(Event.objects.order_by("-seq")[:PAGE]), page_urls(request))
 
         def item_title(self, entry):
             return entry.title
@@ -319,13 +320,14 @@ def measure_rendering(rounds: int) -> None:
     from django.test import RequestFactory
     from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
-    from events import feed_entries
-    from events.feed_documents import Format, Head, Link, render
-    from events.feeds import page_urls
+    from events.feeds import entries as feed_entries
+    from events.feeds.documents import Format, Head, Link, render
+    from events.feeds.engine import page_urls
     from events.models import Event
+    from events.queries import feeds as page_reads
 
     request = RequestFactory().get("/feeds/events.atom", HTTP_HOST="127.0.0.1")
-    entries = feed_entries.entries(feed_entries.load(Event.objects.order_by("-seq")[:PAGE]), page_urls(request))
+    entries = feed_entries.entries(page_reads.load(Event.objects.order_by("-seq")[:PAGE]), page_urls(request))
     head = Head("http://127.0.0.1/feeds/events.atom", "scotimeline: the event log", "sub", entries[0].updated,
                 (Link("http://127.0.0.1/feeds/events.atom", "self"),), "http://127.0.0.1/")
 
@@ -345,7 +347,7 @@ def measure_rendering(rounds: int) -> None:
         "feedgen rss": lambda: render(head, entries, Format.RSS),
         "feedgenerator rss": django_feed(Rss201rev2Feed),
         "entries (queries + building)": lambda: feed_entries.entries(
-            feed_entries.load(Event.objects.order_by("-seq")[:PAGE]), page_urls(request)),
+            page_reads.load(Event.objects.order_by("-seq")[:PAGE]), page_urls(request)),
     }, rounds)
     for name, spent in times.items():
         print(f"  {name:<30} median {statistics.median(spent):7.3f} ms   p95 {sorted(spent)[int(len(spent) * 0.95) - 1]:7.3f} ms")

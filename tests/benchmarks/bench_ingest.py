@@ -18,8 +18,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from events.dates import PartialDate  # noqa: E402
-from events.kinds import Vocabulary  # noqa: E402
+from events.domain.dates import PartialDate  # noqa: E402
+from events.domain.kinds import Vocabulary  # noqa: E402
 from ingest import documents  # noqa: E402
 from ingest.extract import extract  # noqa: E402
 from ingest.gazetteer import from_rows  # noqa: E402

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from events import archive, queries, store
-from events.errors import ConflictError, ValidationError
+from events.domain.errors import ConflictError, ValidationError
 from events.integrity import verify_chain
 from events.models import Event, Organisation
 from tests import builders

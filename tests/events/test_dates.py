@@ -4,7 +4,7 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from events.dates import PartialDate, Precision, iso_at_precision
+from events.domain.dates import PartialDate, Precision, iso_at_precision
 
 
 @given(st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)), st.sampled_from(list(Precision)))

@@ -1,4 +1,4 @@
-"""The timestamptz loader events.postgres installs reads what Django's reads, faster, and falls back for the rest."""
+"""The timestamptz loader events.queries.postgres installs reads what Django's reads, faster, and falls back for the rest."""
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -6,7 +6,7 @@ from django.db import connection
 from psycopg import DataError
 from psycopg.types.datetime import TimestamptzLoader
 
-from events.postgres import IsoTimestamptzLoader
+from events.queries.postgres import IsoTimestamptzLoader
 
 UTC = timezone.utc
 

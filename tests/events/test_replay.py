@@ -8,8 +8,8 @@ from uuid import UUID, uuid4
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from events.dates import PartialDate
-from events.replay import EventRecord, effective_events, state_at
+from events.domain.dates import PartialDate
+from events.domain.replay import EventRecord, effective_events, state_at
 
 T0 = datetime(2024, 1, 1, tzinfo=timezone.utc)
 

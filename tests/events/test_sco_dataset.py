@@ -5,9 +5,9 @@ import pytest
 from django.conf import settings
 
 from events import queries, seeding
+from events.documents import state_document
 from events.integrity import verify_chain
 from events.models import Event, Organisation
-from events.representations import state_document
 
 
 @pytest.fixture

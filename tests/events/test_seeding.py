@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from events import queries, seeding
-from events.errors import ValidationError
+from events.domain.errors import ValidationError
 from events.models import Entity, Event, Organisation
 
 ORGANISATION = """

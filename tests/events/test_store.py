@@ -4,8 +4,8 @@ from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
 from events import store
-from events.errors import ConflictError, ImmutableEventError, ValidationError
-from events.integrity import verify_chain
+from events.domain.errors import ConflictError, ImmutableEventError, ValidationError
+from events.integrity import GENESIS_HASH, verify_chain
 from events.models import Event
 from tests import builders
 
@@ -20,7 +20,7 @@ def test_append_assigns_seq_hash_chain_and_recorded_at(india):
     first = builders.membership(india, "observer", "2005-07-05")
     second = builders.membership(india, "member", "2017-06-09")
     assert (first.seq, second.seq) == (1, 2)
-    assert first.prev_hash == store.GENESIS_HASH
+    assert first.prev_hash == GENESIS_HASH
     assert second.prev_hash == first.hash
     assert second.recorded_at >= first.recorded_at
     assert verify_chain().ok and verify_chain().checked == 2

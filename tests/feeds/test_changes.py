@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import pytest
 
-from events import replay, store
-from events.changes import Change, RoleLabel, Transition, _transitions, group, recent_changes, sentence
-from events.dates import PartialDate
+from events import store
+from events.domain import replay
+from events.domain.changes import Change, RoleLabel, Transition, group, sentence
+from events.domain.dates import PartialDate
 from events.models import Event, Organisation, SlotInterval
 from events.projections import records
+from events.queries.feeds import _transitions, recent_changes
 from tests import builders
 from tests.feeds.subscriber import moment, read
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from events import store
-from events.feed_entries import indefinite
+from events.feeds.entries import indefinite
 from events.models import Event
 from tests import builders
 from tests.feeds.subscriber import link, links, moment, path_of, read

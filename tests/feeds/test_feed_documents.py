@@ -9,7 +9,7 @@ from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from events.feed_documents import Entry, Format, Head, Link, _feedgen_entry, _LinkedEntry, render
+from events.feeds.documents import Entry, Format, Head, Link, _feedgen_entry, _LinkedEntry, render
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 WHEN = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
@@ -105,7 +105,7 @@ def test_entries_keep_the_order_given():
 
 
 def test_plain_feedgen_still_drops_what_the_workaround_restores():
-    """If this fails, feedgen fixed issue 135 and events/feed_documents.py can shed its subclasses."""
+    """If this fails, feedgen fixed issue 135 and events/feeds/documents.py can shed its subclasses."""
     plain = FeedGenerator()
     plain.id("x")
     plain.title("t")

@@ -1,10 +1,11 @@
-"""feed_entries.newest, the one-query read of an unfiltered page, answers what the ORM read does."""
+"""page_reads.newest, the one-query read of an unfiltered page, answers what the ORM read does."""
 from __future__ import annotations
 
 import pytest
 
-from events import feed_entries, store
+from events import store
 from events.models import Event
+from events.queries import feeds as page_reads
 from tests import builders
 from tests.feeds.subscriber import read
 
@@ -33,7 +34,7 @@ def log():
 
 
 def _orm_page(events, before: int, limit: int):
-    return feed_entries.load(events.filter(seq__lt=before)[:limit])
+    return page_reads.load(events.filter(seq__lt=before)[:limit])
 
 
 @pytest.mark.parametrize("limit", [1, 2, 3, 5, 50])
@@ -43,20 +44,20 @@ def test_every_page_of_every_plain_feed_is_the_orm_page(log, kind, limit):
     events = log.filter(**lookups)
     newest_seq = log.first().seq
     for before in [NO_SEQ, *range(newest_seq + 1, 0, -1)]:
-        assert feed_entries.newest(lookups, before, limit) == _orm_page(events, before, limit), (kind, limit, before)
+        assert page_reads.newest(lookups, before, limit) == _orm_page(events, before, limit), (kind, limit, before)
 
 
 def test_the_page_carries_what_its_events_amend(log):
-    [retraction, *_] = feed_entries.newest({"kind": "retraction"}, NO_SEQ, 1)
+    [retraction, *_] = page_reads.newest({"kind": "retraction"}, NO_SEQ, 1)
     assert retraction.retracts is not None and retraction.retracts.kind == "membership.status"
     assert retraction.retracts.subject_slug == "india"
-    corrections = [row for row in feed_entries.newest({}, NO_SEQ, 50) if row.corrects is not None]
+    corrections = [row for row in page_reads.newest({}, NO_SEQ, 50) if row.corrects is not None]
     assert {str(row.corrects.date) for row in corrections} == {"2005-07", "2016-01-01"}
 
 
 def test_a_kind_with_no_events_and_a_page_past_the_start_are_empty(log, client):
-    assert feed_entries.newest({"kind": "document.in_force"}, NO_SEQ, 50) == []
-    assert feed_entries.newest({}, 1, 50) == []  # nothing below the first seq
+    assert page_reads.newest({"kind": "document.in_force"}, NO_SEQ, 50) == []
+    assert page_reads.newest({}, 1, 50) == []  # nothing below the first seq
     for url in ("/feeds/kinds/document.in_force.atom", "/feeds/kinds/document.in_force.rss", "/feeds/events.atom?before=1"):
         _, feed = read(client, url)
         assert feed.entries == [], url

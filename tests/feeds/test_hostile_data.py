@@ -8,8 +8,8 @@ import pytest
 from lxml import etree
 
 from events import store
-from events.errors import ValidationError
-from events.feed_documents import Entry, Format, Head, Link, render, xml_safe
+from events.domain.errors import ValidationError
+from events.feeds.documents import Entry, Format, Head, Link, render, xml_safe
 from events.models import Entity, Source, Status
 from tests import builders
 from tests.feeds.subscriber import read

@@ -6,8 +6,7 @@ from django.urls import reverse
 from events.models import Event
 from ingest import pipeline
 from ingest.models import Candidate, Document
-
-from .dataset import NEWS, sco_with_entities
+from tests.ingest.dataset import NEWS, sco_with_entities
 
 pytestmark = pytest.mark.django_db
 

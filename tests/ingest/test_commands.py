@@ -4,8 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from ingest.models import Document
-
-from .dataset import NEWS, sco_with_entities
+from tests.ingest.dataset import NEWS, sco_with_entities
 
 pytestmark = pytest.mark.django_db
 

@@ -1,9 +1,10 @@
 from datetime import date
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from events.dates import PartialDate, Precision
+from events.domain.dates import PartialDate, Precision
 from ingest.dates import find_dates, resolve_dateline
 
 ANCHOR = PartialDate.parse("2017-03-10")

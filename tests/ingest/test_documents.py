@@ -2,7 +2,7 @@ import hashlib
 
 import pytest
 
-from events.errors import ValidationError
+from events.domain.errors import ValidationError
 from ingest.documents import MAX_BYTES, read
 
 

@@ -1,11 +1,11 @@
 """Extraction on our own short documents against hand-made expected candidates (no database)."""
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from events.dates import PartialDate
-from events.kinds import Vocabulary
+from events.domain.dates import PartialDate
+from events.domain.kinds import Vocabulary
 from ingest.extract import extract
-
-from .gazetteers import toy
+from tests.ingest.gazetteers import toy
 
 BULLETIN = """SCO news
 

@@ -1,8 +1,7 @@
-from events.dates import PartialDate
+from events.domain.dates import PartialDate
 from ingest.gazetteer import Via
 from ingest.stories import sentences, stories
-
-from .gazetteers import toy
+from tests.ingest.gazetteers import toy
 
 ARCHIVE = """Archive page
 

@@ -1,12 +1,11 @@
 import pytest
 
-from events.errors import ConflictError, ValidationError
+from events.domain.errors import ConflictError, ValidationError
 from events.models import Event, Source
 from ingest import pipeline
 from ingest.models import Candidate, Document
 from tests import builders
-
-from .dataset import NEWS, sco_with_entities
+from tests.ingest.dataset import NEWS, sco_with_entities
 
 pytestmark = pytest.mark.django_db
 

@@ -2,9 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from events import cli
 from events.archive import import_stream
-from events.errors import EventError
+from events.domain.errors import EventError
+from events.management import arguments
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
             with options["path"].open(encoding="utf-8") as stream:
                 count = import_stream(stream)
         except OSError as exc:
-            raise cli.usage_error(f"{options['path']}: {exc.strerror}") from None
+            raise arguments.usage_error(f"{options['path']}: {exc.strerror}") from None
         except EventError as exc:
-            raise cli.usage_error(f"{exc} (nothing was imported)") from None
+            raise arguments.usage_error(f"{exc} (nothing was imported)") from None
         self.stdout.write(f"{count} events restored, hash chain verified")

@@ -3,8 +3,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from events import cli, seeding
-from events.errors import EventError
+from events import seeding
+from events.domain.errors import EventError
+from events.management import arguments
 
 
 class Command(BaseCommand):
@@ -17,12 +18,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         directories = [options["dir"]] if options["dir"] else sorted(p for p in settings.SEEDS_DIR.iterdir() if (p / "events.toml").exists())
         if not directories:
-            raise cli.usage_error(f"no dataset found in {settings.SEEDS_DIR}")
+            raise arguments.usage_error(f"no dataset found in {settings.SEEDS_DIR}")
         for directory in directories:
             if not directory.is_dir():
-                raise cli.usage_error(f"--dir: {directory} is not a directory")
+                raise arguments.usage_error(f"--dir: {directory} is not a directory")
             try:
                 report = seeding.load(directory, prune=options["prune"])
             except EventError as exc:
-                raise cli.usage_error(f"{directory}: {exc} (nothing was loaded)") from None
+                raise arguments.usage_error(f"{directory}: {exc} (nothing was loaded)") from None
             self.stdout.write(str(report))

@@ -2,9 +2,8 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from events import cli
-from events.representations import state_document_at
-from events.textual import state_as_text
+from events.documents import state_as_text, state_document_at
+from events.management import arguments
 
 
 class Command(BaseCommand):
@@ -17,9 +16,9 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["json", "text"], default="text")
 
     def handle(self, *args, **options):
-        at = cli.day(options["at"], "--at")
-        known_at = cli.moment(options["known_at"], "--known-at") if options["known_at"] else None
-        organisation = cli.organisation(options["org"])
+        at = arguments.day(options["at"], "--at")
+        known_at = arguments.moment(options["known_at"], "--known-at") if options["known_at"] else None
+        organisation = arguments.organisation(options["org"])
         document = state_document_at(organisation, at, known_at)
         if options["format"] == "json":
             self.stdout.write(json.dumps(document, indent=2, ensure_ascii=False))

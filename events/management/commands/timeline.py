@@ -2,8 +2,9 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from events import cli, queries
-from events.textual import event_as_dict, event_as_line
+from events import queries
+from events.documents import event_as_dict, event_as_line
+from events.management import arguments
 
 
 class Command(BaseCommand):
@@ -15,8 +16,8 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["json", "text"], default="text")
 
     def handle(self, *args, **options):
-        organisation = cli.organisation(options["org"])
-        entity = cli.entity(options["entity"]) if options["entity"] else None
+        organisation = arguments.organisation(options["org"])
+        entity = arguments.entity(options["entity"]) if options["entity"] else None
         for event in queries.timeline(organisation, entity).iterator(chunk_size=1000):
             if options["format"] == "json":
                 self.stdout.write(json.dumps(event_as_dict(event), ensure_ascii=False))

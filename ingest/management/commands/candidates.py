@@ -3,7 +3,7 @@ import json
 from django.core.management.base import BaseCommand
 from django.db.models import Q
 
-from events import cli
+from events.management import arguments
 from ingest.models import Candidate, Document
 from ingest.representations import as_line, candidate_record
 
@@ -31,5 +31,5 @@ def _document(reference: str) -> Document:
     match = Q(source__key=reference) | (Q(source_id=int(reference)) if reference.isdigit() else Q())
     document = Document.objects.filter(match).first()
     if document is None:
-        raise cli.usage_error(f"--source: no ingested document has source {reference!r}")
+        raise arguments.usage_error(f"--source: no ingested document has source {reference!r}")
     return document

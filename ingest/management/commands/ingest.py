@@ -2,9 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from events import cli
-from events.dates import InvalidDate, PartialDate
-from events.errors import ValidationError
+from events.domain.dates import InvalidDate, PartialDate
+from events.domain.errors import ValidationError
+from events.management import arguments
 from ingest import documents, tasks
 from ingest.pipeline import RELIABILITY
 
@@ -24,16 +24,16 @@ class Command(BaseCommand):
         parser.add_argument("--recorded-by", default="ingest", help="who ingests (and auto-accepts)")
 
     def handle(self, *args, **options):
-        organisation = cli.organisation(options["org"])
+        organisation = arguments.organisation(options["org"])
         published = _published(options["published"])
         threshold = options["auto_accept_above"]
         if threshold is not None and not 0 <= threshold <= 1:
-            raise cli.usage_error(f"--auto-accept-above: {threshold} is not between 0 and 1")
+            raise arguments.usage_error(f"--auto-accept-above: {threshold} is not between 0 and 1")
         if options["kind"] not in RELIABILITY:
-            raise cli.usage_error(f"--kind: {options['kind']!r} is not one of {', '.join(sorted(RELIABILITY))}")
+            raise arguments.usage_error(f"--kind: {options['kind']!r} is not one of {', '.join(sorted(RELIABILITY))}")
         missing = [str(p) for p in options["paths"] if not p.is_file()]
         if missing:
-            raise cli.usage_error(f"PATH: no such file: {', '.join(missing)}")
+            raise arguments.usage_error(f"PATH: no such file: {', '.join(missing)}")
         refused = sum(not self._one(path, organisation.slug, published, options) for path in options["paths"])
         if refused:
             raise CommandError(f"{refused} of {len(options['paths'])} documents refused", returncode=1)
@@ -66,4 +66,4 @@ def _published(text: str | None) -> str | None:
     try:
         return str(PartialDate.parse(text))
     except InvalidDate as exc:
-        raise cli.usage_error(f"--published: {exc}") from None
+        raise arguments.usage_error(f"--published: {exc}") from None

@@ -4,8 +4,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from events import cli
-from events.dates import InvalidDate, PartialDate
+from events.domain.dates import InvalidDate, PartialDate
+from events.management import arguments
 from ingest import documents, evaluation, gazetteer
 from ingest.extract import extract
 from ingest.representations import assertion_record
@@ -25,14 +25,14 @@ class Command(BaseCommand):
         parser.add_argument("--show-misses", action="store_true")
 
     def handle(self, *args, **options):
-        organisation = cli.organisation(options["org"])
+        organisation = arguments.organisation(options["org"])
         names = gazetteer.from_database()
         expected, found = [], []
         for path in options["expected"]:
             header, rows = _read(path)
             document = options["documents"] / header["document"]
             if not document.is_file():
-                raise cli.usage_error(f"{path}: no document {document}")
+                raise arguments.usage_error(f"{path}: no document {document}")
             text = documents.read(document.read_bytes(), document.name).text
             published = _published(header.get("published"), path)
             assertions = extract(text, names, published, organisation.vocabulary(), organisation.entity.slug if organisation.entity else None)
@@ -55,9 +55,9 @@ def _read(path: Path) -> tuple[dict, list[dict]]:
     try:
         lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     except (OSError, json.JSONDecodeError) as exc:
-        raise cli.usage_error(f"{path}: {exc}") from None
+        raise arguments.usage_error(f"{path}: {exc}") from None
     if not lines or "document" not in lines[0]:
-        raise cli.usage_error(f'{path}: the first line must be {{"document": ..., "published": ...}}')
+        raise arguments.usage_error(f'{path}: the first line must be {{"document": ..., "published": ...}}')
     return lines[0], lines[1:]
 
 
@@ -65,4 +65,4 @@ def _published(value: str | None, path: Path) -> PartialDate | None:
     try:
         return PartialDate.parse(value) if value else None
     except InvalidDate as exc:
-        raise cli.usage_error(f"{path}: published: {exc}") from None
+        raise arguments.usage_error(f"{path}: published: {exc}") from None

@@ -12,11 +12,11 @@ from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db import transaction
 
-from . import store
-from .dates import InvalidDate, PartialDate
-from .errors import EventError, ValidationError
-from .kinds import KINDS, FieldType, Kind, PayloadField
-from .models import Entity, Event, Organisation, Source
+from events import store
+from events.domain.dates import InvalidDate, PartialDate
+from events.domain.errors import EventError, ValidationError
+from events.domain.kinds import KINDS, FieldType, Kind, PayloadField
+from events.models import Entity, Event, Organisation, Source
 
 PARTIAL_DATE_HELP = "As written in the source: YYYY, YYYY-MM or YYYY-MM-DD."
 # The status choice meaning "no status": the state has left the organisation.

@@ -1,6 +1,6 @@
 """The admin's own pages: add, correct and retract events, an event's page, the state on a date, conflicts.
 
-Thin: parse the request with a form from admin_forms, call events.store or events.queries,
+Thin: parse the request with a form from events.admin.forms, call events.store or events.queries,
 render a template under templates/admin/events/.
 """
 from __future__ import annotations
@@ -11,19 +11,22 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError as BadValue
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as BadValue
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from . import queries, replay
-from .admin_forms import EventForm, KindChoiceForm, RetractForm, StateQueryForm, payload_display
-from .kinds import get_kind
-from .models import Entity, Event, Organisation
-from .projections import records
-from .representations import conflict_entry, state_document
+from events import queries
+from events.documents import conflict_entry, state_document
+from events.domain import replay
+from events.domain.kinds import get_kind
+from events.models import Entity, Event, Organisation
+from events.projections import records
+
+from .forms import EventForm, KindChoiceForm, RetractForm, StateQueryForm, payload_display
 
 
 def _render(request: HttpRequest, model_admin, template: str, title: str, **context: Any) -> TemplateResponse:

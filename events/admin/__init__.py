@@ -2,7 +2,7 @@
 
 Events are never changed or deleted here, by anyone: an event's page is read-only, and the
 only writes are the add form and the Correct… and Retract… actions, all through events.store.
-The pages themselves live in admin_views.py, the forms in admin_forms.py.
+The pages themselves live in admin/views.py, the forms in admin/forms.py.
 """
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect
 from django.urls import path, reverse
 
-from . import admin_views
-from .admin_forms import SourceForm
-from .filters import EventFilterSet
-from .models import Entity, EntityAlias, Event, MeetingType, Office, Organisation, Source, Status
+from events.filters import EventFilterSet
+from events.models import Entity, EntityAlias, Event, MeetingType, Office, Organisation, Source, Status
+
+from . import views
+from .forms import SourceForm
 
 
 class StatusInline(admin.TabularInline):
@@ -218,7 +219,7 @@ class EventAdmin(admin.ModelAdmin):
 
     @admin.action(description="Retract…", permissions=["retract"])
     def retract_selected(self, request, queryset):
-        return redirect(admin_views.retract_url(queryset.order_by("seq")))
+        return redirect(views.retract_url(queryset.order_by("seq")))
 
     # --- pages ---
 
@@ -232,19 +233,19 @@ class EventAdmin(admin.ModelAdmin):
         return own + super().get_urls()
 
     def add_view(self, request, form_url="", extra_context=None):
-        return admin_views.add_event(request, self)
+        return views.add_event(request, self)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        return admin_views.event_page(request, self, object_id)
+        return views.event_page(request, self, object_id)
 
     def correct_view(self, request, object_id):
-        return admin_views.correct_event(request, self, object_id)
+        return views.correct_event(request, self, object_id)
 
     def retract_view(self, request):
-        return admin_views.retract_events(request, self)
+        return views.retract_events(request, self)
 
     def state_view(self, request):
-        return admin_views.state_page(request, self)
+        return views.state_page(request, self)
 
     def conflicts_view(self, request):
-        return admin_views.conflicts_page(request, self)
+        return views.conflicts_page(request, self)

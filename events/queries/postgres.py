@@ -33,7 +33,7 @@ class IsoTimestamptzLoader(TimestamptzLoader):
 
 
 def install() -> None:
-    connection_created.connect(_use_iso_timestamptz_loader, dispatch_uid="events.postgres.iso_timestamptz")
+    connection_created.connect(_use_iso_timestamptz_loader, dispatch_uid="events.queries.postgres.iso_timestamptz")
 
 
 def _use_iso_timestamptz_loader(sender, connection, **kwargs) -> None:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
 from .dates import InvalidDate, PartialDate
@@ -278,3 +278,23 @@ def _clean_value(spec: PayloadField, value: Any, vocabulary: Vocabulary, entity_
             raise ValueError(f"{value!r} is a {found}, not a place")
         return value
     return value
+
+
+# Pronounced with a leading vowel when spelled out: "an SCO partner", "an NGO", "a UN body".
+_VOWEL_LETTER_NAMES = frozenset("AEFHILMNORSX")
+
+
+def indefinite(label: str) -> str:
+    """'a member', 'an observer', 'an SCO partner' (an acronym is read letter by letter)."""
+    word = label.split(" ", 1)[0]
+    if not word:
+        return label
+    if len(word) > 1 and word.isupper():
+        vowel = word[0] in _VOWEL_LETTER_NAMES
+    else:
+        vowel = word[0].lower() in "aeiou"
+    return f"{'an' if vowel else 'a'} {label}"
+
+
+def kind_of(name: str) -> Kind:
+    return KINDS.get(name) or Kind(name, name.replace(".", " "), frozenset())

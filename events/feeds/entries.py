@@ -2,212 +2,35 @@
 its source and confidence, and for a correction or a retraction what it changes and why.
 
 An entry depends only on its event and the events it amends, never on later events, so a
-page of entries never changes once written (the feeds cache full pages for a year). Events
-are read as plain rows (`load`, `newest`), not model instances: a page costs one or two small
-queries and no ORM object building, which is most of what a feed request would otherwise spend.
+page of entries never changes once written (the feeds cache full pages for a year). The rows
+come from events.queries.feeds.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import datetime
+from functools import lru_cache
 from html import escape
 from typing import Any, NamedTuple
 from urllib.parse import quote
 from uuid import UUID
 
 from django.conf import settings
-from django.db import connections, router
-from django.db.models import OuterRef, QuerySet, Subquery, Value
-from django.db.models.expressions import RawSQL
 from django.urls import get_script_prefix, get_urlconf, reverse
 
-from .dates import MONTH_NAMES, InvalidDate, PartialDate
-from .feed_documents import Entry, Link
-from .kinds import KINDS, FieldType, Kind, PayloadField
-from .models import Entity, Event, MeetingType, Office, Status
-from .prepared_queries import PreparedQuery
+from events.domain.dates import MONTH_NAMES, InvalidDate, PartialDate
+from events.domain.kinds import FieldType, Kind, PayloadField, indefinite, kind_of
+from events.queries.feeds import EventRow, value_labels
 
-# Pronounced with a leading vowel when spelled out: "an SCO partner", "an NGO", "a UN body".
-_VOWEL_LETTER_NAMES = frozenset("AEFHILMNORSX")
-
-
-def indefinite(label: str) -> str:
-    """'a member', 'an observer', 'an SCO partner' (an acronym is read letter by letter)."""
-    word = label.split(" ", 1)[0]
-    if not word:
-        return label
-    if len(word) > 1 and word.isupper():
-        vowel = word[0] in _VOWEL_LETTER_NAMES
-    else:
-        vowel = word[0].lower() in "aeiou"
-    return f"{'an' if vowel else 'a'} {label}"
-
-
-def kind_of(name: str) -> Kind:
-    return KINDS.get(name) or Kind(name, name.replace(".", " "), frozenset())
-
-
-class EventRow(NamedTuple):
-    """An event as an entry shows it: plain values, with the events it amends.
-
-    A NamedTuple, not a frozen dataclass: as immutable, and built in a third of the time (a page
-    builds one per event it shows).
-    """
-
-    id: UUID
-    seq: int
-    organisation_id: int
-    kind: str
-    subject_slug: str
-    subject_name: str
-    payload: dict[str, Any]
-    date: PartialDate
-    source_title: str
-    source_url: str
-    locator: str
-    confidence: float
-    note: str
-    recorded_at: datetime
-    recorded_by: str
-    corrects: EventRow | None = None
-    retracts: EventRow | None = None
-
-
-def _subject(field: str) -> Subquery:
-    # A scalar subquery, one primary-key probe a row: joined instead, PostgreSQL hashes the whole
-    # entity table for a page of rows picked by seq.
-    return Subquery(Entity.objects.filter(pk=OuterRef("subject_id")).order_by().values(field)[:1])
-
-
-def _as_rows(events: QuerySet[Event], *extra: str):
-    """The events as the tuples `_row` reads (then `extra`), subjects' slug and name included."""
-    return (
-        events.order_by().annotate(subject_slug=_subject("slug"), subject_name=_subject("name"))
-        .values_list(*_ROW_FIELDS, *extra)
-    )
-
-
-_ROW_FIELDS = (
-    "id", "seq", "organisation_id", "kind", "subject_slug", "subject_name", "payload", "date_earliest", "date_latest",
-    "date_precision", "source__title", "source__url", "locator", "confidence", "note", "recorded_at", "recorded_by",
-)
-
-# Seventeen columns and a join cost the ORM more to compile than the database takes to read them.
-_BY_SEQ = PreparedQuery(Event, lambda seqs: _as_rows(Event.objects.filter(seq__in=seqs)))
-
-
-def _row(row: tuple) -> EventRow:
-    return EventRow(
-        id=row[0], seq=row[1], organisation_id=row[2], kind=row[3], subject_slug=row[4], subject_name=row[5],
-        payload=row[6], date=PartialDate.from_stored(row[7], row[8], row[9]), source_title=row[10],
-        source_url=row[11], locator=row[12], confidence=row[13], note=row[14], recorded_at=row[15], recorded_by=row[16],
-    )
-
-
-def load(events: QuerySet[Event]) -> list[EventRow]:
-    """The events of an ordered (and sliced) queryset, each with the event it corrects or retracts.
-
-    Two queries: the caller's queryset, filters and all, for seqs only (cheap to compile), then
-    by seq every row the page shows, amended events and subjects included, through SQL compiled once.
-    """
-    page = list(events.values_list("seq", "corrects__seq", "retracts__seq"))
-    wanted = sorted({seq for seqs in page for seq in seqs if seq is not None})
-    if not wanted:
-        return []
-    found = {row.seq: row for row in map(_row, _BY_SEQ.rows(wanted))}
-    return [_with_amended(found[seq], found, corrects, retracts) for seq, corrects, retracts in page]
-
-
-def newest(lookups: dict[str, str], before: int, limit: int) -> list[EventRow]:
-    """The newest `limit` events below seq `before` whose fields have these values, each with the
-    event it corrects or retracts: one query, its SQL compiled once per lookup names and limit.
-
-    Lookups name EventRow fields (kind, say). The query answers the page and the events it amends,
-    in no order; the page is then the newest `limit` that match. An amended event that matches
-    and is older than the page's oldest is rightly left out; one newer than that is in the page.
-    """
-    rows = _newest_query(tuple(lookups), limit).rows([*lookups.values(), before])
-    found = {row[1]: _row(row) for row in rows}
-    amends = {row[1]: (row[-2], row[-1]) for row in rows}
-    page = sorted((seq for seq, event in found.items() if _matches(event, lookups)), reverse=True)[:limit]
-    return [_with_amended(found[seq], found, *amends[seq]) for seq in page]
-
-
-def _with_amended(event: EventRow, found: dict[int, EventRow], corrects: int | None, retracts: int | None) -> EventRow:
-    if corrects is None and retracts is None:
-        return event
-    return event._replace(corrects=found.get(corrects), retracts=found.get(retracts))
-
-
-def _matches(event: EventRow, lookups: dict[str, str]) -> bool:
-    return all(getattr(event, field) == value for field, value in lookups.items())
-
-
-@lru_cache(maxsize=64)  # per lookup names and limit: a handful in practice
-def _newest_query(fields: tuple[str, ...], limit: int) -> PreparedQuery:
-    table = Event._meta.db_table
-    pk, seq, corrects, retracts, *columns = (
-        Event._meta.get_field(name).column for name in ("id", "seq", "corrects", "retracts", *fields)
-    )
-    where = " AND ".join([*(f"{column} = %s" for column in columns), f"{seq} < %s"])
-    # The ids of the page and of the events it amends, from one read of the page: a CTE, which
-    # the ORM cannot write. The rows around it are the ORM's, as _BY_SEQ reads them.
-    ids = (
-        f"WITH page AS (SELECT {pk}, {corrects}, {retracts} FROM {table} WHERE {where} ORDER BY {seq} DESC LIMIT {int(limit)})"
-        f" SELECT {pk} FROM page UNION ALL SELECT {corrects} FROM page UNION ALL SELECT {retracts} FROM page"
-    )
-
-    return PreparedQuery(
-        Event, lambda params: _as_rows(Event.objects.filter(id__in=RawSQL(ids, params)), "corrects__seq", "retracts__seq")
-    )
-
-
-_VOCABULARY = {FieldType.STATUS: Status, FieldType.OFFICE: Office, FieldType.MEETING_TYPE: MeetingType}
-
-
-@lru_cache(maxsize=None)
-def _vocabularies_sql(alias: str) -> tuple[str, tuple]:
-    parts = [
-        model.objects.using(alias).order_by().annotate(field_type=Value(field_type.value))
-        .values_list("field_type", "organisation_id", "slug", "label")
-        for field_type, model in _VOCABULARY.items()
-    ]
-    return parts[0].union(*parts[1:], all=True).query.sql_with_params()
-
-
-def _vocabularies() -> list[tuple[str, int, str, str]]:
-    """Every organisation's statuses, offices and meeting types, with their labels: a few dozen rows.
-
-    One query whose SQL the ORM compiles once per process: compiling it costs ten times running it.
-    """
-    alias = router.db_for_read(Status)
-    sql, params = _vocabularies_sql(alias)
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+from .documents import Entry, Link
 
 
 class Labels:
     """The organisations' own words for the values events carry, loaded once for a page of events."""
 
     def __init__(self, events: Iterable[EventRow]):
-        events = [e for event in events for e in (event, event.corrects, event.retracts) if e is not None]
-        fields = {spec for e in events for spec in kind_of(e.kind).fields}
-        needed = {spec.type for spec in fields}
-        organisations = {e.organisation_id for e in events}
-        self._labels: dict[tuple[FieldType, int | None, str], str] = {}
-        if needed & _VOCABULARY.keys():
-            self._labels.update(
-                ((FieldType(field_type), org, slug), label)
-                for field_type, org, slug, label in _vocabularies()
-                if org in organisations
-            )
-        places = {e.payload.get(spec.name) for e in events for spec in fields if spec.type is FieldType.PLACE} - {None}
-        if places:
-            rows = Entity.objects.filter(slug__in=places).values_list("slug", "name")
-            self._labels.update(((FieldType.PLACE, None, slug), name) for slug, name in rows)
+        self._labels = value_labels(events)
 
     def show(self, spec: PayloadField, value: Any, organisation: int, article: bool = False) -> str:
         """A payload value as a reader wants it: the status's label, the place's name, the date as written."""

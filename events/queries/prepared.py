@@ -15,7 +15,6 @@ from typing import Any
 from django.db import connections, router
 from django.db.models import Model, QuerySet
 
-
 Parameter = int | str | date
 
 

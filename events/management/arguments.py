@@ -1,15 +1,16 @@
 """Argument parsing shared by the management commands: bad input becomes exit code 2 with a clear message."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone as dt_timezone
+from datetime import date, datetime
+from datetime import timezone as dt_timezone
 
 from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from . import queries
-from .dates import InvalidDate, PartialDate, Precision
-from .models import Entity, Organisation
+from events import queries
+from events.domain.dates import InvalidDate, PartialDate, Precision
+from events.models import Entity, Organisation
 
 USAGE_ERROR = 2
 

@@ -3,17 +3,14 @@
 "9 June 2017: India and Pakistan become members"; "1 January 2019: Vladimir Norov succeeds
 Rashid Alimov as Secretary-General". A change is a slot taking a new value (a transition),
 read from the materialised intervals; transitions of one family to the same role on the
-same date are one change. `group` and `sentence` are pure; `recent_changes` reads the ORM.
+same date are one change. Pure: events.queries.feeds reads the transitions.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, QuerySet, Subquery
-
 from .dates import PartialDate
-from .models import SlotInterval
 
 
 @dataclass(frozen=True)
@@ -136,63 +133,3 @@ def sentence(change: Change, names: Mapping[str, str], roles: Mapping[tuple[int,
 def _joined(names: Iterable[str]) -> str:
     names = list(names)
     return f"{', '.join(names[:-1])} and {names[-1]}" if len(names) > 1 else "".join(names)
-
-
-def recent_changes(organisations: Iterable[int], limit: int) -> list[Change]:
-    """The `limit` most recent changes (by date) of the organisations, each with all its transitions."""
-    found = [change for organisation in organisations for change in _recent(organisation, limit)]
-    found.sort(key=lambda c: (c.since.earliest, c.since.latest), reverse=True)
-    return found[:limit]
-
-
-def _recent(organisation: int, limit: int) -> list[Change]:
-    found: list[Transition] = []
-    dates: set[PartialDate] = set()
-    for transition in _transitions(SlotInterval.objects.filter(organisation_id=organisation)):
-        if len(dates) >= limit and transition.since not in dates:
-            break
-        found.append(transition)
-        dates.add(transition.since)
-    return group(found)[:limit]
-
-
-def _transitions(intervals: QuerySet[SlotInterval], chunk: int = 200) -> Iterator[Transition]:
-    """Each interval whose value differs from the one before it, newest start first.
-
-    Read in slices keyed by date, whole dates at a time: `start` alone orders them, so the
-    (organisation, start) index serves each slice and nothing sorts the whole projection.
-    """
-    # The slot's interval before this one ends where this one starts (intervals of a slot are
-    # contiguous): one probe of the (organisation, family, name, end) index a row.
-    previous = SlotInterval.objects.filter(
-        organisation_id=OuterRef("organisation_id"), family=OuterRef("family"), name=OuterRef("name"), end=OuterRef("start")
-    ).order_by()
-    rows = intervals.annotate(
-        previous_value=Subquery(previous.values("value")[:1]), previous_holder=Subquery(previous.values("holder__slug")[:1])
-    ).values_list(
-        "organisation_id", "family", "name", "start", "since_earliest", "since_latest", "since_precision",
-        "value", "holder__slug", "event_ids", "previous_value", "previous_holder",
-    )
-    before = None
-    while True:
-        batch = list((rows if before is None else rows.filter(start__lt=before)).order_by("-start")[:chunk])
-        if len(batch) < chunk:
-            yield from _changed(batch)
-            return
-        before = batch[-1][3]
-        # The slice may end inside a date: take that date whole, so a change is never split.
-        batch = [row for row in batch if row[3] != before] + list(rows.filter(start=before).order_by())
-        yield from _changed(batch)
-
-
-def _changed(rows: Sequence[tuple]) -> Iterator[Transition]:
-    for row in rows:
-        org, family, name, start, since_earliest, since_latest, precision, value, holder, event_ids, previous, previous_holder = row
-        if value == previous:
-            continue  # a confirmation of the standing value, or none followed by none
-        yield Transition(
-            organisation=org, family=family, name=name,
-            since=PartialDate.from_stored(since_earliest, since_latest, precision),
-            value=value, holder=holder, previous=previous, previous_holder=previous_holder,
-            event_ids=tuple(event_ids),
-        )

@@ -7,10 +7,11 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from . import feeds, queries
-from .dates import InvalidDate, PartialDate, Precision
-from .models import Entity, Event, Organisation
-from .representations import state_document_at
+from events import queries
+from events.documents import state_document_at
+from events.domain.dates import InvalidDate, PartialDate, Precision
+from events.feeds import engine as feeds
+from events.models import Entity, Event, Organisation
 
 
 def _organisation(request) -> Organisation:

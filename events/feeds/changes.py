@@ -7,10 +7,12 @@ from uuid import NAMESPACE_URL, uuid5
 
 from django.http import HttpRequest
 
-from . import changes
-from .feed_documents import EPOCH, Entry, Link
-from .feed_entries import PageUrls, indefinite, path_of
-from .models import Entity, Event, Office, Organisation, Status
+from events.domain import changes
+from events.domain.kinds import indefinite
+from events.models import Entity, Event, Office, Organisation, Status
+
+from .documents import EPOCH, Entry, Link
+from .entries import PageUrls, path_of
 
 
 class ChangeEntries:

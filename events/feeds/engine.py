@@ -18,15 +18,17 @@ from django.http import Http404, HttpRequest, QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from . import changes, feed_entries
-from .feed_changes import ChangeEntries
-from .feed_documents import EPOCH, Format, Head, Link, render
-from .feed_entries import path_of
-from .filters import EventFilterSet
-from .kinds import KINDS
-from .models import Entity, Event, Organisation
-from .prepared_queries import PreparedQuery
-from .queries import mentioning, newest_event
+from events.domain.kinds import KINDS
+from events.filters import EventFilterSet
+from events.models import Entity, Event, Organisation
+from events.queries import feeds as page_reads
+from events.queries import mentioning, newest_event
+from events.queries.prepared import PreparedQuery
+
+from . import entries as feed_entries
+from .changes import ChangeEntries
+from .documents import EPOCH, Format, Head, Link, render
+from .entries import path_of
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -227,22 +229,22 @@ class EventFeed(Feed):
                 return Validators(_etag(query.url), bound[1], IMMUTABLE)
         return _log_head_validators(query)
 
-    def page(self, query: FeedQuery) -> tuple[list[feed_entries.EventRow], bool]:
+    def page(self, query: FeedQuery) -> tuple[list[page_reads.EventRow], bool]:
         """The window's events, newest first, and whether older ones match too."""
         window = query.window
         lookups = self.plain_filter(query.obj) if query.filterset is None else None
         if lookups is not None and window.after is None:
             # The head of the log or of a kind, what most subscribers poll: by SQL compiled once.
-            rows = feed_entries.newest(lookups, window.before or _NO_SEQ, window.limit + 1)
+            rows = page_reads.newest(lookups, window.before or _NO_SEQ, window.limit + 1)
             return rows[: window.limit], len(rows) > window.limit
         events = query.filterset.qs if query.filterset is not None else self.events(query.obj)
         if window.after is not None:
-            rows = feed_entries.load(events.filter(seq__gt=window.after).order_by("seq")[: window.limit])
+            rows = page_reads.load(events.filter(seq__gt=window.after).order_by("seq")[: window.limit])
             rows.reverse()
             return rows, events.filter(seq__lte=window.after).exists()
         if window.before is not None:
             events = events.filter(seq__lt=window.before)
-        rows = feed_entries.load(events.order_by("-seq")[: window.limit + 1])
+        rows = page_reads.load(events.order_by("-seq")[: window.limit + 1])
         return rows[: window.limit], len(rows) > window.limit
 
     def document(self, query: FeedQuery, format: Format, validators: Validators) -> bytes:
@@ -326,7 +328,7 @@ class ChangesFeed(Feed):
             organisations = [query.organisation.pk]
         else:
             organisations = Organisation.objects.values_list("pk", flat=True)
-        found = changes.recent_changes(organisations, query.window.limit)
+        found = page_reads.recent_changes(organisations, query.window.limit)
         entries = ChangeEntries(found, query.request, page_urls(query.request)).entries()
         updated = max((e.updated for e in entries), default=validators.last_modified or EPOCH)
         return render(self._head(query, format, updated, []), entries, format)

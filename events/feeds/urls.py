@@ -1,9 +1,9 @@
 """Feed routes: /feeds/events.atom|rss, /feeds/entities/<slug>.*, /feeds/kinds/<kind>.*, /feeds/changes.*."""
 from django.urls import path, register_converter
 
-from .feed_documents import Format
-from .feed_views import serve
-from .feeds import ChangesFeed, EntityFeed, EventFeed, KindFeed
+from .documents import Format
+from .engine import ChangesFeed, EntityFeed, EventFeed, KindFeed
+from .views import serve
 
 
 class FormatConverter:

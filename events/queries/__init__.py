@@ -8,13 +8,14 @@ from uuid import UUID
 from django.db import router
 from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
 
-from . import replay
-from .dates import PartialDate
-from .kinds import payload_fields_naming
-from .models import Entity, Event, Office, Organisation, ProjectedConflict, SlotInterval, Status
-from .prepared_queries import PreparedQuery
-from .projections import records, records_from_evidence
-from .replay import Conflict, Standing, State
+from events.domain import replay
+from events.domain.dates import PartialDate
+from events.domain.kinds import payload_fields_naming
+from events.domain.replay import Conflict, Standing, State
+from events.models import Entity, Event, Office, Organisation, ProjectedConflict, SlotInterval, Status
+from events.projections import records, records_from_evidence
+
+from .prepared import PreparedQuery
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
-from .feed_documents import Format
-from .feeds import Feed, FeedRequestError
+from .documents import Format
+from .engine import Feed, FeedRequestError
 
 
 def serve(feed: Feed) -> Callable[..., HttpResponse]:

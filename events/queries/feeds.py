@@ -1,0 +1,246 @@
+"""The reads behind the feeds: pages of events as plain rows, the values' labels, recent changes.
+
+Events are read as plain rows (`load`, `newest`), not model instances: a page costs one or two
+small queries and no ORM object building, which is most of what a feed request would otherwise
+spend. The fixed-shape reads are prepared queries (events.queries.prepared), compiled once.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from functools import lru_cache
+from typing import Any, NamedTuple
+from uuid import UUID
+
+from django.db import connections, router
+from django.db.models import OuterRef, QuerySet, Subquery, Value
+from django.db.models.expressions import RawSQL
+
+from events.domain.changes import Change, Transition, group
+from events.domain.dates import PartialDate
+from events.domain.kinds import FieldType, kind_of
+from events.models import Entity, Event, MeetingType, Office, SlotInterval, Status
+
+from .prepared import PreparedQuery
+
+
+class EventRow(NamedTuple):
+    """An event as an entry shows it: plain values, with the events it amends.
+
+    A NamedTuple, not a frozen dataclass: as immutable, and built in a third of the time (a page
+    builds one per event it shows).
+    """
+
+    id: UUID
+    seq: int
+    organisation_id: int
+    kind: str
+    subject_slug: str
+    subject_name: str
+    payload: dict[str, Any]
+    date: PartialDate
+    source_title: str
+    source_url: str
+    locator: str
+    confidence: float
+    note: str
+    recorded_at: datetime
+    recorded_by: str
+    corrects: EventRow | None = None
+    retracts: EventRow | None = None
+
+
+def _subject(field: str) -> Subquery:
+    # A scalar subquery, one primary-key probe a row: joined instead, PostgreSQL hashes the whole
+    # entity table for a page of rows picked by seq.
+    return Subquery(Entity.objects.filter(pk=OuterRef("subject_id")).order_by().values(field)[:1])
+
+
+def _as_rows(events: QuerySet[Event], *extra: str):
+    """The events as the tuples `_row` reads (then `extra`), subjects' slug and name included."""
+    return (
+        events.order_by().annotate(subject_slug=_subject("slug"), subject_name=_subject("name"))
+        .values_list(*_ROW_FIELDS, *extra)
+    )
+
+
+_ROW_FIELDS = (
+    "id", "seq", "organisation_id", "kind", "subject_slug", "subject_name", "payload", "date_earliest", "date_latest",
+    "date_precision", "source__title", "source__url", "locator", "confidence", "note", "recorded_at", "recorded_by",
+)
+
+# Seventeen columns and a join cost the ORM more to compile than the database takes to read them.
+_BY_SEQ = PreparedQuery(Event, lambda seqs: _as_rows(Event.objects.filter(seq__in=seqs)))
+
+
+def _row(row: tuple) -> EventRow:
+    return EventRow(
+        id=row[0], seq=row[1], organisation_id=row[2], kind=row[3], subject_slug=row[4], subject_name=row[5],
+        payload=row[6], date=PartialDate.from_stored(row[7], row[8], row[9]), source_title=row[10],
+        source_url=row[11], locator=row[12], confidence=row[13], note=row[14], recorded_at=row[15], recorded_by=row[16],
+    )
+
+
+def load(events: QuerySet[Event]) -> list[EventRow]:
+    """The events of an ordered (and sliced) queryset, each with the event it corrects or retracts.
+
+    Two queries: the caller's queryset, filters and all, for seqs only (cheap to compile), then
+    by seq every row the page shows, amended events and subjects included, through SQL compiled once.
+    """
+    page = list(events.values_list("seq", "corrects__seq", "retracts__seq"))
+    wanted = sorted({seq for seqs in page for seq in seqs if seq is not None})
+    if not wanted:
+        return []
+    found = {row.seq: row for row in map(_row, _BY_SEQ.rows(wanted))}
+    return [_with_amended(found[seq], found, corrects, retracts) for seq, corrects, retracts in page]
+
+
+def newest(lookups: dict[str, str], before: int, limit: int) -> list[EventRow]:
+    """The newest `limit` events below seq `before` whose fields have these values, each with the
+    event it corrects or retracts: one query, its SQL compiled once per lookup names and limit.
+
+    Lookups name EventRow fields (kind, say). The query answers the page and the events it amends,
+    in no order; the page is then the newest `limit` that match. An amended event that matches
+    and is older than the page's oldest is rightly left out; one newer than that is in the page.
+    """
+    rows = _newest_query(tuple(lookups), limit).rows([*lookups.values(), before])
+    found = {row[1]: _row(row) for row in rows}
+    amends = {row[1]: (row[-2], row[-1]) for row in rows}
+    page = sorted((seq for seq, event in found.items() if _matches(event, lookups)), reverse=True)[:limit]
+    return [_with_amended(found[seq], found, *amends[seq]) for seq in page]
+
+
+def _with_amended(event: EventRow, found: dict[int, EventRow], corrects: int | None, retracts: int | None) -> EventRow:
+    if corrects is None and retracts is None:
+        return event
+    return event._replace(corrects=found.get(corrects), retracts=found.get(retracts))
+
+
+def _matches(event: EventRow, lookups: dict[str, str]) -> bool:
+    return all(getattr(event, field) == value for field, value in lookups.items())
+
+
+@lru_cache(maxsize=64)  # per lookup names and limit: a handful in practice
+def _newest_query(fields: tuple[str, ...], limit: int) -> PreparedQuery:
+    table = Event._meta.db_table
+    pk, seq, corrects, retracts, *columns = (
+        Event._meta.get_field(name).column for name in ("id", "seq", "corrects", "retracts", *fields)
+    )
+    where = " AND ".join([*(f"{column} = %s" for column in columns), f"{seq} < %s"])
+    # The ids of the page and of the events it amends, from one read of the page: a CTE, which
+    # the ORM cannot write. The rows around it are the ORM's, as _BY_SEQ reads them.
+    ids = (
+        f"WITH page AS (SELECT {pk}, {corrects}, {retracts} FROM {table} WHERE {where} ORDER BY {seq} DESC LIMIT {int(limit)})"
+        f" SELECT {pk} FROM page UNION ALL SELECT {corrects} FROM page UNION ALL SELECT {retracts} FROM page"
+    )
+
+    return PreparedQuery(
+        Event, lambda params: _as_rows(Event.objects.filter(id__in=RawSQL(ids, params)), "corrects__seq", "retracts__seq")
+    )
+
+
+_VOCABULARY = {FieldType.STATUS: Status, FieldType.OFFICE: Office, FieldType.MEETING_TYPE: MeetingType}
+
+
+@lru_cache(maxsize=None)
+def _vocabularies_sql(alias: str) -> tuple[str, tuple]:
+    parts = [
+        model.objects.using(alias).order_by().annotate(field_type=Value(field_type.value))
+        .values_list("field_type", "organisation_id", "slug", "label")
+        for field_type, model in _VOCABULARY.items()
+    ]
+    return parts[0].union(*parts[1:], all=True).query.sql_with_params()
+
+
+def _vocabularies() -> list[tuple[str, int, str, str]]:
+    """Every organisation's statuses, offices and meeting types, with their labels: a few dozen rows.
+
+    One query whose SQL the ORM compiles once per process: compiling it costs ten times running it.
+    """
+    alias = router.db_for_read(Status)
+    sql, params = _vocabularies_sql(alias)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+
+def recent_changes(organisations: Iterable[int], limit: int) -> list[Change]:
+    """The `limit` most recent changes (by date) of the organisations, each with all its transitions."""
+    found = [change for organisation in organisations for change in _recent(organisation, limit)]
+    found.sort(key=lambda c: (c.since.earliest, c.since.latest), reverse=True)
+    return found[:limit]
+
+
+def _recent(organisation: int, limit: int) -> list[Change]:
+    found: list[Transition] = []
+    dates: set[PartialDate] = set()
+    for transition in _transitions(SlotInterval.objects.filter(organisation_id=organisation)):
+        if len(dates) >= limit and transition.since not in dates:
+            break
+        found.append(transition)
+        dates.add(transition.since)
+    return group(found)[:limit]
+
+
+def _transitions(intervals: QuerySet[SlotInterval], chunk: int = 200) -> Iterator[Transition]:
+    """Each interval whose value differs from the one before it, newest start first.
+
+    Read in slices keyed by date, whole dates at a time: `start` alone orders them, so the
+    (organisation, start) index serves each slice and nothing sorts the whole projection.
+    """
+    # The slot's interval before this one ends where this one starts (intervals of a slot are
+    # contiguous): one probe of the (organisation, family, name, end) index a row.
+    previous = SlotInterval.objects.filter(
+        organisation_id=OuterRef("organisation_id"), family=OuterRef("family"), name=OuterRef("name"), end=OuterRef("start")
+    ).order_by()
+    rows = intervals.annotate(
+        previous_value=Subquery(previous.values("value")[:1]), previous_holder=Subquery(previous.values("holder__slug")[:1])
+    ).values_list(
+        "organisation_id", "family", "name", "start", "since_earliest", "since_latest", "since_precision",
+        "value", "holder__slug", "event_ids", "previous_value", "previous_holder",
+    )
+    before = None
+    while True:
+        batch = list((rows if before is None else rows.filter(start__lt=before)).order_by("-start")[:chunk])
+        if len(batch) < chunk:
+            yield from _changed(batch)
+            return
+        before = batch[-1][3]
+        # The slice may end inside a date: take that date whole, so a change is never split.
+        batch = [row for row in batch if row[3] != before] + list(rows.filter(start=before).order_by())
+        yield from _changed(batch)
+
+
+def _changed(rows: Sequence[tuple]) -> Iterator[Transition]:
+    for row in rows:
+        org, family, name, start, since_earliest, since_latest, precision, value, holder, event_ids, previous, previous_holder = row
+        if value == previous:
+            continue  # a confirmation of the standing value, or none followed by none
+        yield Transition(
+            organisation=org, family=family, name=name,
+            since=PartialDate.from_stored(since_earliest, since_latest, precision),
+            value=value, holder=holder, previous=previous, previous_holder=previous_holder,
+            event_ids=tuple(event_ids),
+        )
+
+
+def value_labels(events: Iterable[EventRow]) -> dict[tuple[FieldType, int | None, str], str]:
+    """The organisations' own words for the payload values of these events and of those they amend:
+    (field type, organisation id or None for places, slug) -> label. At most two queries."""
+    events = [e for event in events for e in (event, event.corrects, event.retracts) if e is not None]
+    fields = {spec for e in events for spec in kind_of(e.kind).fields}
+    needed = {spec.type for spec in fields}
+    organisations = {e.organisation_id for e in events}
+    labels: dict[tuple[FieldType, int | None, str], str] = {}
+    if needed & _VOCABULARY.keys():
+        labels.update(
+            ((FieldType(field_type), org, slug), label)
+            for field_type, org, slug, label in _vocabularies()
+            if org in organisations
+        )
+    places = {e.payload.get(spec.name) for e in events for spec in fields if spec.type is FieldType.PLACE} - {None}
+    if places:
+        rows = Entity.objects.filter(slug__in=places).values_list("slug", "name")
+        labels.update(((FieldType.PLACE, None, slug), name) for slug, name in rows)
+    return labels
