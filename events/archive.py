@@ -11,10 +11,10 @@ from typing import IO, Any
 
 from django.db import transaction
 
-from . import store
+from . import records, store
 from .domain.dates import PartialDate
 from .domain.errors import ValidationError
-from .integrity import canonical_content
+from .integrity import chained
 from .models import Entity, EntityAlias, Event, MeetingType, Office, Organisation, Source, Status
 
 
@@ -33,9 +33,8 @@ def export_lines() -> Iterator[dict[str, Any]]:
                "statuses": list(org.statuses.values("slug", "label", "plural", "label_plural", "description", "order")),
                "offices": list(org.offices.values("slug", "key", "label", "holder", "order")),
                "meeting_types": list(org.meeting_types.values("slug", "label"))}
-    events = Event.objects.select_related("organisation", "subject", "source").order_by("seq")
-    for event in events.iterator(chunk_size=2000):
-        yield {"type": "event", **canonical_content(event), "prev_hash": event.prev_hash, "hash": event.hash}
+    for record, prev_hash, hash in chained():
+        yield {"type": "event", **records.to_json(record), "prev_hash": prev_hash, "hash": hash}
 
 
 def write_export(stream: IO[str]) -> int:

@@ -1,47 +1,23 @@
-"""Tamper evidence: each event's canonical content and hash, chained; verify the chain and report the first break."""
+"""Tamper evidence: each event's hash over its canonical content, chained; verify the chain, name the first break."""
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
-from datetime import timezone as dt_timezone
-from typing import Any
 
+from . import records
+from .domain.replay import EventRecord
 from .models import Event
 
 GENESIS_HASH = "0" * 64
 
 
-def canonical_content(event: Event) -> dict[str, Any]:
-    """The fields the hash covers, as plain JSON values (the same on every database)."""
-    return {
-        "id": str(event.id),
-        "seq": event.seq,
-        "organisation": event.organisation.slug,
-        "kind": event.kind,
-        "subject": event.subject.slug,
-        "payload": event.payload,
-        "date": [event.date_earliest.isoformat(), event.date_latest.isoformat(), event.date_precision],
-        "source": event.source.key,
-        "locator": event.locator,
-        "confidence": event.confidence,
-        "note": event.note,
-        "recorded_at": _utc(event.recorded_at),
-        "recorded_by": event.recorded_by,
-        "corrects": str(event.corrects_id) if event.corrects_id else None,
-        "retracts": str(event.retracts_id) if event.retracts_id else None,
-        "seed_key": event.seed_key,
-    }
-
-
-def event_hash(event: Event, prev_hash: str) -> str:
-    body = json.dumps(canonical_content(event), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+def event_hash(record: EventRecord, prev_hash: str) -> str:
+    """SHA-256 of the previous hash and the record's canonical content (records.to_json: every field,
+    references by their keys), as JSON with sorted keys: the same on every database."""
+    body = json.dumps(records.to_json(record), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
-
-
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(dt_timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 @dataclass(frozen=True)
@@ -55,19 +31,25 @@ class ChainReport:
         return self.broken_at is None
 
 
+def chained(batch_size: int = 2000) -> Iterator[tuple[EventRecord, str, str]]:
+    """Every event's record with its prev_hash and hash, in seq order, read in batches."""
+    rows = Event.objects.order_by("seq").values_list(*records.COLUMNS, "prev_hash", "hash")
+    for row in rows.iterator(chunk_size=batch_size):
+        yield records.from_row(row), row[-2], row[-1]
+
+
 def verify_chain(batch_size: int = 2000) -> ChainReport:
     previous = GENESIS_HASH
     checked = 0
     expected_seq = 1
-    events = Event.objects.select_related("organisation", "subject", "source").order_by("seq")
-    for event in events.iterator(chunk_size=batch_size):
-        if event.seq != expected_seq:
-            return ChainReport(checked, event.seq, f"seq {expected_seq} is missing")
-        if event.prev_hash != previous:
-            return ChainReport(checked, event.seq, "prev_hash does not match the previous event's hash")
-        if event_hash(event, previous) != event.hash:
-            return ChainReport(checked, event.seq, "content does not match its hash")
-        previous = event.hash
+    for record, prev_hash, stored_hash in chained(batch_size):
+        if record.seq != expected_seq:
+            return ChainReport(checked, record.seq, f"seq {expected_seq} is missing")
+        if prev_hash != previous:
+            return ChainReport(checked, record.seq, "prev_hash does not match the previous event's hash")
+        if event_hash(record, previous) != stored_hash:
+            return ChainReport(checked, record.seq, "content does not match its hash")
+        previous = stored_hash
         checked += 1
         expected_seq += 1
     return ChainReport(checked)

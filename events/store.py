@@ -18,6 +18,8 @@ from django.utils import timezone
 from .domain.dates import InvalidDate, PartialDate
 from .domain.errors import ConflictError, ValidationError
 from .domain.kinds import RETRACTION, get_kind, validate_payload, validate_subject
+from . import records
+from .domain.replay import EventRecord
 from .integrity import GENESIS_HASH, event_hash
 from .models import Entity, Event, Organisation, Source, store_is_writing
 
@@ -113,7 +115,7 @@ def append_many(requests: Iterable[NewEvent]) -> list[Event]:
             floor = event.recorded_at
             event.seq = seq
             event.prev_hash = prev_hash
-            event.hash = event_hash(event, prev_hash)
+            event.hash = event_hash(records.from_instance(event), prev_hash)
             event.save()
             prev_hash = event.hash
             written.append(event)
@@ -137,9 +139,9 @@ def restore(rows: Iterable[dict[str, Any]]) -> int:
         previous = GENESIS_HASH
         count = 0
         for row in rows:
-            event = _from_export(row)
+            record, event = _from_export(row)
             event.prev_hash = previous
-            if row.get("prev_hash") != previous or event_hash(event, previous) != row.get("hash"):
+            if row.get("prev_hash") != previous or event_hash(record, previous) != row.get("hash"):
                 raise ValidationError(f"event seq {row.get('seq')} does not match its hash: the export was altered", field="hash")
             event.hash = row["hash"]
             event.save()
@@ -150,22 +152,22 @@ def restore(rows: Iterable[dict[str, Any]]) -> int:
     return count
 
 
-def _from_export(row: dict[str, Any]) -> Event:
+def _from_export(row: dict[str, Any]) -> tuple[EventRecord, Event]:
+    """The exported event's record, and the Event row it restores (references resolved by their keys)."""
     try:
-        earliest, latest, precision = row["date"]
-        return Event(
-            id=row["id"], seq=row["seq"], organisation=Organisation.objects.get(slug=row["organisation"]),
-            kind=row["kind"], subject=Entity.objects.get(slug=row["subject"]), payload=row["payload"],
-            date_earliest=date.fromisoformat(earliest), date_latest=date.fromisoformat(latest), date_precision=precision,
-            source=Source.objects.get(key=row["source"]), locator=row["locator"], confidence=row["confidence"],
-            note=row["note"], recorded_at=datetime.fromisoformat(row["recorded_at"].replace("Z", "+00:00")),
-            recorded_by=row["recorded_by"], corrects_id=row["corrects"], retracts_id=row["retracts"],
-            seed_key=row["seed_key"],
-        )
+        record = records.from_json(row)
     except (KeyError, TypeError, ValueError) as exc:
         raise ValidationError(f"event seq {row.get('seq')}: malformed row ({exc})", field="event") from None
-    except (Organisation.DoesNotExist, Entity.DoesNotExist, Source.DoesNotExist) as exc:
-        raise ValidationError(f"event seq {row.get('seq')}: {exc}", field="event") from None
+    values = records.assignments(record)
+    for column in [column for column in values if "__" in column]:
+        relation, key = column.split("__")
+        model = Event._meta.get_field(relation).related_model
+        try:
+            values[relation] = model.objects.get(**{key: values.pop(column)})
+        except model.DoesNotExist as exc:
+            raise ValidationError(f"event seq {row.get('seq')}: {exc}", field="event") from None
+    return record, Event(**values)
+
 
 @contextmanager
 def _writing() -> Iterator[None]:

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .dates import PartialDate
+from .kinds import family_of
 
 
 @dataclass(frozen=True)
@@ -26,31 +27,6 @@ class Transition:
     previous: str | None  # the slot's value before, None if it had none
     previous_holder: str | None
     event_ids: tuple[str, ...]  # the assertions behind the new value
-
-
-@dataclass(frozen=True)
-class Family:
-    """How a slot family reads as a change; each phrase is (one subject, several subjects)."""
-
-    role_is_value: bool  # what is taken: the value (a status) or the slot itself (an office)
-    taken: tuple[str, str]
-    cleared: tuple[str, str] = ("", "")  # the value became none
-    replaced: tuple[str, str] = ("", "")  # somebody else held the slot before
-
-
-FAMILIES: dict[str, Family] = {
-    "membership": Family(
-        role_is_value=True,
-        taken=("{who} becomes {role}", "{who} become {role}"),
-        cleared=("{who} ceases to be {previous}", "{who} cease to be {previous}"),
-    ),
-    "office": Family(
-        role_is_value=False,
-        taken=("{who} becomes {role}", "{who} become {role}"),
-        replaced=("{who} succeeds {predecessor} as {role}", "{who} succeed {predecessor} as {role}"),
-    ),
-}
-_UNDECLARED = Family(role_is_value=True, taken=("{who}: {role}", "{who}: {role}"))
 
 
 @dataclass(frozen=True)
@@ -80,12 +56,8 @@ class RoleLabel:
     many: str  # "members", "Secretary-General"
 
 
-def family_of(name: str) -> Family:
-    return FAMILIES.get(name, _UNDECLARED)
-
-
 def role_of(transition: Transition) -> str | None:
-    return transition.value if family_of(transition.family).role_is_value else transition.name
+    return transition.value if family_of(transition.family).value_is_role else transition.name
 
 
 def group(transitions: Iterable[Transition]) -> list[Change]:

@@ -55,6 +55,44 @@ class PayloadField:
 # Slot and happening keys: events with the same key compete (slot) or describe one thing (happening).
 SlotKey = tuple[str, str]
 KeyFunction = Callable[[str, Mapping[str, Any]], SlotKey | None]
+# A slot's name, or the value an assertion gives its slot, from (subject slug, payload).
+Reading = Callable[[str, Mapping[str, Any]], str | None]
+
+
+@dataclass(frozen=True)
+class Family:
+    """A family of slots (a state's membership; an office): what its values mean and how its changes read.
+
+    `value_is_role`: the value is the role the slot's subject takes (membership: a status), or the
+    slot itself is the role and its value is who holds it (an office). `roles` names the organisation's
+    vocabulary the roles come from (statuses, offices), or None when the roles are the slots' own names.
+    `plural` keys the family's list in documents when its roles are not a vocabulary's (and the
+    list of its changes in a diff when its slots are the roles). Each phrase is (one subject, several).
+    """
+
+    name: str
+    value_is_role: bool
+    roles: FieldType | None = None
+    plural: str = ""
+    taken: tuple[str, str] = ("{who}: {role}", "{who}: {role}")
+    cleared: tuple[str, str] = ("", "")  # the value became none
+    replaced: tuple[str, str] = ("", "")  # somebody else held the slot before
+
+    def __post_init__(self) -> None:
+        if not self.plural:
+            object.__setattr__(self, "plural", self.name)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Where a kind's assertions compete: the family, the slot's name and the value each assertion gives it."""
+
+    family: Family
+    name: Reading
+    value: Reading
+
+    def key(self, subject: str, payload: Mapping[str, Any]) -> SlotKey:
+        return (self.family.name, self.name(subject, payload))
 
 
 @dataclass(frozen=True)
@@ -63,10 +101,8 @@ class Kind:
     label: str
     subject_types: frozenset[EntityType]
     fields: tuple[PayloadField, ...] = ()
-    # For slot kinds: (slot family, slot name) from (subject slug, payload); replay keeps one value per slot.
-    slot: KeyFunction | None = None
-    # The value a slot takes from an event (the status, the office holder).
-    slot_value: Callable[[str, Mapping[str, Any]], str | None] | None = None
+    # For slot kinds: replay keeps one value per slot, the latest assertion in force.
+    slot: Slot | None = None
     # For happenings: one thing that happened once; two different dates for it are a conflict.
     happening: KeyFunction | None = None
     # A short phrase for titles: "{subject} becomes {status}" -> "India becomes a member".
@@ -75,13 +111,44 @@ class Kind:
     cleared_phrase: str = ""
     copies_target: bool = field(default=False)  # retractions take subject and date from their target
 
+    def keys(self, subject: str, payload: Mapping[str, Any]) -> tuple[SlotKey, ...]:
+        """The slots and happenings an assertion of this kind speaks to."""
+        found = []
+        if self.slot is not None:
+            found.append(self.slot.key(subject, payload))
+        if self.happening is not None:
+            found.append(self.happening(subject, payload))
+        return tuple(found)
 
-def _membership_slot(subject: str, payload: Mapping[str, Any]) -> SlotKey:
-    return ("membership", subject)
+    def value(self, subject: str, payload: Mapping[str, Any]) -> str | None:
+        """The value an assertion gives its slot (None for a happening, or a status cleared)."""
+        return self.slot.value(subject, payload) if self.slot is not None else None
 
 
-def _office_slot(subject: str, payload: Mapping[str, Any]) -> SlotKey:
-    return ("office", payload["office"])
+def the_subject(subject: str, payload: Mapping[str, Any]) -> str:
+    return subject
+
+
+def payload_field(name: str) -> Reading:
+    """A reading of one payload field: `payload_field("office")` names a slot by the office asserted."""
+    return lambda subject, payload: payload[name]
+
+
+MEMBERSHIP = Family(
+    "membership",
+    value_is_role=True,
+    roles=FieldType.STATUS,
+    taken=("{who} becomes {role}", "{who} become {role}"),
+    cleared=("{who} ceases to be {previous}", "{who} cease to be {previous}"),
+)
+OFFICE = Family(
+    "office",
+    value_is_role=False,
+    roles=FieldType.OFFICE,
+    plural="offices",
+    taken=("{who} becomes {role}", "{who} become {role}"),
+    replaced=("{who} succeeds {predecessor} as {role}", "{who} succeed {predecessor} as {role}"),
+)
 
 
 def _subject_happening(kind: str) -> KeyFunction:
@@ -103,8 +170,7 @@ KINDS: dict[str, Kind] = {
                 PayloadField("status", FieldType.STATUS, nullable=True),
                 PayloadField("observed", FieldType.BOOL, required=False),
             ),
-            slot=_membership_slot,
-            slot_value=lambda subject, payload: payload["status"],
+            slot=Slot(MEMBERSHIP, name=the_subject, value=payload_field("status")),
             phrase="{subject} becomes {status}",
             cleared_phrase="{subject} no longer has a status",
         ),
@@ -116,8 +182,7 @@ KINDS: dict[str, Kind] = {
                 PayloadField("office", FieldType.OFFICE),
                 PayloadField("term_end", FieldType.PARTIAL_DATE, required=False),
             ),
-            slot=_office_slot,
-            slot_value=lambda subject, payload: subject,
+            slot=Slot(OFFICE, name=payload_field("office"), value=the_subject),
             phrase="{subject} takes office as {office}",
         ),
         Kind(
@@ -175,6 +240,17 @@ KINDS: dict[str, Kind] = {
 }
 
 RETRACTION = "retraction"
+
+
+def families() -> list[Family]:
+    """Every family of slots the kinds declare, in the registry's order."""
+    found = {kind.slot.family.name: kind.slot.family for kind in KINDS.values() if kind.slot is not None}
+    return list(found.values())
+
+
+def family_of(name: str) -> Family:
+    """The family of slots called `name`; one no kind declares reads plainly ("X: member")."""
+    return next((family for family in families() if family.name == name), None) or Family(name, value_is_role=True)
 
 
 # The payload field types whose value is an entity's slug, and the type of entity they name.

@@ -9,18 +9,21 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from .dates import PartialDate
 from .kinds import KINDS, RETRACTION, SlotKey
 
 
-@dataclass(frozen=True)
-class EventRecord:
-    """The part of an event replay needs, as plain values."""
+class EventRecord(NamedTuple):
+    """An event as plain values: every field it was recorded with, by the names events.records maps.
+
+    References are by their keys (organisation and subject slugs, the source's key). A NamedTuple,
+    not a frozen dataclass: as immutable, and built six times faster (a rebuild builds one an event).
+    """
 
     id: UUID
     seq: int
@@ -33,8 +36,13 @@ class EventRecord:
     source: str = ""
     corrects: UUID | None = None
     retracts: UUID | None = None
-    # Set by replay: a vaguer assertion ("2017") takes effect on the date of a more precise one
-    # of the same value within its window ("9 June 2017"): both describe one change.
+    organisation: str = ""
+    locator: str = ""
+    note: str = ""
+    recorded_by: str = ""
+    seed_key: str = ""
+    # Set by replay, not recorded: a vaguer assertion ("2017") takes effect on the date of a more
+    # precise one of the same value within its window ("9 June 2017"): both describe one change.
     anchor: PartialDate | None = None
 
     @property
@@ -106,7 +114,7 @@ def effective_events(records: Iterable[EventRecord], known_at: datetime | None =
 
 def slot_of(record: EventRecord) -> SlotKey | None:
     kind = KINDS.get(record.kind)
-    return kind.slot(record.subject, record.payload) if kind and kind.slot else None
+    return kind.slot.key(record.subject, record.payload) if kind and kind.slot else None
 
 
 def happening_of(record: EventRecord) -> SlotKey | None:
@@ -114,8 +122,20 @@ def happening_of(record: EventRecord) -> SlotKey | None:
     return kind.happening(record.subject, record.payload) if kind and kind.happening else None
 
 
+def keys_of(record: EventRecord) -> tuple[SlotKey, ...]:
+    """The slots and happenings an event speaks to, as its kind declares them."""
+    kind = KINDS.get(record.kind)
+    return kind.keys(record.subject, record.payload) if kind else ()
+
+
+def value_of(record: EventRecord) -> str | None:
+    """The value the event asserts for its slot (None for a happening, or a status cleared)."""
+    kind = KINDS.get(record.kind)
+    return kind.value(record.subject, record.payload) if kind else None
+
+
 def _value(record: EventRecord) -> str | None:
-    return KINDS[record.kind].slot_value(record.subject, record.payload)
+    return KINDS[record.kind].slot.value(record.subject, record.payload)
 
 
 def _precedence(record: EventRecord) -> tuple:
@@ -168,7 +188,7 @@ def _anchored(assertions: list[EventRecord]) -> list[EventRecord]:
         ]
         if inside:
             best = min(inside, key=lambda r: (r.date.latest - r.date.earliest, -r.confidence, r.seq))
-            record = replace(record, anchor=best.date)
+            record = record._replace(anchor=best.date)
         anchored.append(record)
     return anchored
 

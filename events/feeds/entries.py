@@ -61,7 +61,7 @@ def assertion(event: EventRow, labels: Labels) -> str:
         if spec.name in event.payload:
             values[spec.name] = labels.show(spec, event.payload[spec.name], event.organisation_id, article=True)
     phrase = kind.phrase
-    if kind.cleared_phrase and kind.slot_value and kind.slot_value(event.subject_slug, event.payload) is None:
+    if kind.cleared_phrase and kind.slot is not None and kind.value(event.subject_slug, event.payload) is None:
         phrase = kind.cleared_phrase
     text = phrase.format_map(values)
     return text[:1].upper() + text[1:]
