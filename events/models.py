@@ -268,12 +268,32 @@ class Event(PartialDateFields):
         raise ImmutableEventError("events are immutable: retract instead of deleting")
 
 
+class EventKey(models.Model):
+    """Projection: each slot and happening an event speaks to, as its kind declares them (Kind.keys).
+
+    The index a refresh reads to find the events of the slots an append touches, whatever
+    names a slot (the subject, a payload field). Rebuilt from the log with the rest.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    family = models.CharField(max_length=40)
+    name = models.TextField()
+    # Not a database constraint: tests empty the log with the triggers down, and this is only a cache.
+    event = models.ForeignKey(Event, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["organisation", "family", "name"], name="eventkey_key"),
+            models.Index(fields=["event"], name="eventkey_event"),
+        ]
+
+
 class SlotInterval(PartialDateFields):
     """Projection (a cache, rebuilt from the log): one slot's answer from `start` until before `end`."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    family = models.CharField(max_length=20)  # "membership" or "office"
-    name = models.CharField(max_length=100)  # the state's slug, or the office's slug
+    family = models.CharField(max_length=40)  # the slot's family, as its kind declares it: membership, office
+    name = models.TextField()  # the slot's name: a state's slug, an office's slug
     start = models.DateField()
     end = models.DateField(null=True)
     value = models.CharField(max_length=100, null=True)
@@ -283,7 +303,7 @@ class SlotInterval(PartialDateFields):
     since_precision = models.CharField(max_length=5)
     confidence = models.FloatField()
     event_ids = models.JSONField(default=list)
-    # The replay records behind the answer (projections.evidence_of): a state is read without touching the log.
+    # The records behind the answer, as records.to_json writes them: a state is read without touching the log.
     evidence = models.JSONField(default=list)
 
     class Meta:
@@ -302,7 +322,7 @@ class ProjectedConflict(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     family = models.CharField(max_length=40)
-    name = models.CharField(max_length=300)
+    name = models.TextField()
     reason = models.CharField(max_length=10)
     first_date = models.DateField()
     event_ids = models.JSONField(default=list)

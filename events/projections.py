@@ -1,132 +1,119 @@
 """The materialised projection: slot intervals and conflicts, a cache of replay for `known_at=None`.
 
-Refreshed in the append transaction for the slots an append touches; `rebuild` redoes it
-from the log. Tests prove it answers exactly as the pure replay does.
+Which slots and happenings an event speaks to is its kind's declaration (Kind.keys), kept in
+an index (EventKey) as events are appended. An append refreshes, in its own transaction, the
+keys of the new events and of every event they correct or retract: each touched key once,
+from that key's events. `rebuild` redoes everything from the log. Tests prove the projection
+answers exactly as the pure replay does.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime
-from uuid import UUID
 
 from django.db import transaction
 from django.db.models import Q
 
+from . import records
 from .domain import replay
-from .domain.dates import PartialDate
+from .domain.kinds import SlotKey
 from .domain.replay import EventRecord
-from .models import Entity, Event, Organisation, ProjectedConflict, SlotInterval
+from .models import Entity, Event, EventKey, Organisation, ProjectedConflict, SlotInterval
 
-# Past this many appends at once, one full rebuild is cheaper than slot by slot.
-FULL_REBUILD_THRESHOLD = 200
-
-RECORD_FIELDS = (
-    "id", "seq", "kind", "subject__slug", "payload", "date_earliest", "date_latest",
-    "date_precision", "confidence", "recorded_at", "source__key", "corrects_id", "retracts_id",
-)
+# Keys per query when reading or clearing many keys at once (SQLite allows 32,766 parameters).
+_CHUNK = 500
 
 
-def records(queryset) -> list[EventRecord]:
-    """Plain replay records from an Event queryset, in one query."""
-    return [
-        EventRecord(
-            id=row[0], seq=row[1], kind=row[2], subject=row[3], payload=row[4],
-            date=PartialDate.from_stored(row[5], row[6], row[7]), confidence=row[8],
-            recorded_at=row[9], source=row[10], corrects=row[11], retracts=row[12],
-        )
-        for row in queryset.order_by("seq").values_list(*RECORD_FIELDS)
-    ]
+def evidence_of(events: Iterable[EventRecord]) -> list[dict]:
+    """The records behind an answer, kept with the projection: events never change, so neither does this."""
+    return [records.to_json(record) for record in events]
 
 
-def evidence_of(events: Iterable[EventRecord]) -> list[list]:
-    """Replay records as JSON, kept with the projection: events never change, so neither does this."""
-    return [
-        [
-            str(r.id), r.seq, r.kind, r.subject, r.payload, r.date.earliest.isoformat(), r.date.latest.isoformat(),
-            r.date.precision.value, r.confidence, r.recorded_at.isoformat(), r.source,
-            r.corrects and str(r.corrects), r.retracts and str(r.retracts),
-        ]
-        for r in events
-    ]
-
-
-def records_from_evidence(evidence: Iterable[list]) -> tuple[EventRecord, ...]:
-    return tuple(
-        EventRecord(
-            id=UUID(row[0]), seq=row[1], kind=row[2], subject=row[3], payload=row[4],
-            date=PartialDate.from_stored(date.fromisoformat(row[5]), date.fromisoformat(row[6]), row[7]),
-            confidence=row[8], recorded_at=datetime.fromisoformat(row[9]), source=row[10],
-            corrects=row[11] and UUID(row[11]), retracts=row[12] and UUID(row[12]),
-        )
-        for row in evidence
-    )
+def records_from_evidence(evidence: Iterable[dict]) -> tuple[EventRecord, ...]:
+    return tuple(records.from_json(item) for item in evidence)
 
 
 def refresh_for(written: list[Event]) -> None:
     """Bring the projection up to date with events just appended (inside their transaction)."""
-    by_org: dict[int, list[Event]] = defaultdict(list)
-    for event in written:
-        by_org[event.organisation_id].append(event)
-    for organisation_id, events in by_org.items():
-        if len(events) > FULL_REBUILD_THRESHOLD:
-            rebuild(Organisation.objects.get(pk=organisation_id))
-        else:
-            _refresh_slots(organisation_id, _touched(events))
+    new = [(event.organisation_id, records.from_instance(event)) for event in written]
+    _index(new)
+    touched: dict[int, set[SlotKey]] = defaultdict(set)
+    for organisation_id, record in new:
+        touched[organisation_id].update(replay.keys_of(record))
+    amended = [target for _, record in new for target in (record.corrects, record.retracts) if target is not None]
+    for organisation_id, family, name in _keys_of_amended(amended):
+        touched[organisation_id].add((family, name))
+    for organisation_id, keys in touched.items():
+        _refresh(organisation_id, keys)
 
 
 def rebuild(organisation: Organisation) -> int:
     """Recompute the organisation's projection from its whole log. Returns the intervals written."""
     with transaction.atomic():
-        SlotInterval.objects.filter(organisation=organisation).delete()
-        ProjectedConflict.objects.filter(organisation=organisation).delete()
-        effective = replay.effective_events(records(Event.objects.filter(organisation=organisation)))
-        return _write(organisation.pk, effective, keys=None)
+        for model in (EventKey, SlotInterval, ProjectedConflict):
+            model.objects.filter(organisation=organisation).delete()
+        log = records.read(Event.objects.filter(organisation=organisation))
+        _index([(organisation.pk, record) for record in log])
+        return _write(organisation.pk, replay.effective_events(log), keys=None)
 
 
-def _touched(events: Iterable[Event]) -> list[Event]:
-    """The events whose slots an append changes: the new ones and every event they correct or retract."""
-    touched: list[Event] = []
-    pending = list(events)
-    while pending:
-        event = pending.pop()
-        touched.append(event)
-        pending.extend(e for e in (event.corrects, event.retracts) if e is not None)
-    return touched
-
-
-def _refresh_slots(organisation_id: int, touched: list[Event]) -> None:
-    subjects = {e.subject.slug for e in touched}
-    offices = {e.payload["office"] for e in touched if "office" in e.payload}
-    keys: set[tuple[str, str]] = set()
-    loaded = records(
-        Event.objects.filter(organisation_id=organisation_id).filter(
-            Q(subject__slug__in=subjects) | Q(kind="office.assumed", payload__office__in=list(offices))
-        )
+def _index(new: list[tuple[int, EventRecord]]) -> None:
+    EventKey.objects.bulk_create(
+        [
+            EventKey(organisation_id=organisation_id, family=family, name=name, event_id=record.id)
+            for organisation_id, record in new
+            for family, name in replay.keys_of(record)
+        ],
+        batch_size=2000,
     )
-    loaded = _with_amendments(organisation_id, loaded)
-    for record in (r for r in loaded if r.subject in subjects or r.payload.get("office") in offices):
-        keys.update(k for k in (replay.slot_of(record), replay.happening_of(record)) if k is not None)
-    for family, name in keys:
-        SlotInterval.objects.filter(organisation_id=organisation_id, family=family, name=name).delete()
-        ProjectedConflict.objects.filter(organisation_id=organisation_id, family=family, name=name).delete()
-    _write(organisation_id, replay.effective_events(loaded), keys)
 
 
-def _with_amendments(organisation_id: int, loaded: list[EventRecord]) -> list[EventRecord]:
-    """Add every correction and retraction that refers, directly or not, to the loaded events."""
-    known = {r.id for r in loaded}
-    frontier = set(known)
+def _keys_of_amended(ids: list) -> set[tuple[int, str, str]]:
+    """The keys of these events and of every event they correct or retract, however far the chain goes:
+    retracting a correction brings back what it had replaced."""
+    keys: set[tuple[int, str, str]] = set()
+    frontier = set(ids)
     while frontier:
-        more = records(
-            Event.objects.filter(organisation_id=organisation_id)
-            .filter(Q(corrects_id__in=frontier) | Q(retracts_id__in=frontier))
-            .exclude(id__in=known)
-        )
-        loaded.extend(more)
+        keys.update(EventKey.objects.filter(event_id__in=frontier).values_list("organisation_id", "family", "name"))
+        targets = Event.objects.filter(id__in=frontier).values_list("corrects_id", "retracts_id")
+        frontier = {target for pair in targets for target in pair if target is not None}
+    return keys
+
+
+def _matching(keys: Iterable[SlotKey]) -> list[Q]:
+    """Filters selecting rows with these (family, name) keys, a bounded number of names each."""
+    by_family: dict[str, list[str]] = defaultdict(list)
+    for family, name in keys:
+        by_family[family].append(name)
+    return [
+        Q(family=family, name__in=names[i : i + _CHUNK])
+        for family, names in by_family.items()
+        for i in range(0, len(names), _CHUNK)
+    ]
+
+
+def _refresh(organisation_id: int, keys: set[SlotKey]) -> None:
+    """Replace the intervals and conflicts of `keys` with what replay makes of those keys' events."""
+    loaded: dict = {}
+    for selection in _matching(keys):
+        indexed = EventKey.objects.filter(selection, organisation_id=organisation_id).values("event_id")
+        loaded.update((r.id, r) for r in records.read(Event.objects.filter(id__in=indexed)))
+    effective = replay.effective_events(_with_amendments(loaded))
+    for selection in _matching(keys):
+        SlotInterval.objects.filter(selection, organisation_id=organisation_id).delete()
+        ProjectedConflict.objects.filter(selection, organisation_id=organisation_id).delete()
+    _write(organisation_id, effective, keys)
+
+
+def _with_amendments(loaded: dict) -> list[EventRecord]:
+    """Add every correction and retraction that refers, directly or not, to the loaded events."""
+    frontier = set(loaded)
+    while frontier:
+        amending = Event.objects.filter(Q(corrects_id__in=frontier) | Q(retracts_id__in=frontier)).exclude(id__in=loaded)
+        more = records.read(amending)
+        loaded.update((r.id, r) for r in more)
         frontier = {r.id for r in more}
-        known |= frontier
-    return sorted(loaded, key=lambda r: r.seq)
+    return sorted(loaded.values(), key=lambda r: r.seq)
 
 
 def _write(organisation_id: int, effective: list[EventRecord], keys: set | None) -> int:
@@ -168,4 +155,3 @@ def _write(organisation_id: int, effective: list[EventRecord], keys: set | None)
         batch_size=2000,
     )
     return len(intervals)
-

@@ -24,7 +24,7 @@ from events.documents import conflict_entry, state_document
 from events.domain import replay
 from events.domain.kinds import get_kind
 from events.models import Entity, Event, Organisation
-from events.projections import records
+from events import records
 
 from .forms import EventForm, KindChoiceForm, RetractForm, StateQueryForm, payload_display
 
@@ -151,7 +151,7 @@ def event_page(request: HttpRequest, model_admin, object_id: str) -> HttpRespons
     corrections = list(event.corrections.with_relations())
     retractions = list(event.retractions.with_relations())
     standing_corrections = [c for c in corrections if not c.retractions.exists()]
-    slot = replay.slot_of(records(Event.objects.filter(pk=event.pk))[0])
+    slot = replay.slot_of(records.from_instance(event))
     readings = [] if slot is None else [
         _slot_reading(event, slot, event.date_earliest), _slot_reading(event, slot, timezone.localdate())
     ]

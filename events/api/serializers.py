@@ -1,8 +1,9 @@
 """What the API reads from requests and writes in responses.
 
-Events are rendered by `event_documents`, a plain function over `event_rows` tuples shared by
-the list and the detail (the hot path has no per-object serializer); `EventDocument`
-declares the same shape for the OpenAPI schema, and a test keeps the two in step.
+Events are rendered by `event_documents` (events.documents.event_document over `event_rows`
+tuples read through events.records), shared by the list and the detail: the hot path has no
+per-object serializer. `EventDocument` declares the same shape for the OpenAPI schema, and a
+test keeps the two in step.
 Request bodies are strict: an unknown field is refused, never silently dropped.
 """
 from __future__ import annotations
@@ -14,35 +15,24 @@ from uuid import UUID
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from rest_framework import serializers
 
-from events import queries
-from events.domain.dates import iso_at_precision
-from events.domain.diffs import Change, Movement
+from events import queries, records
+from events.documents import event_document
 from events.domain.kinds import KINDS
-from events.domain.replay import EventRecord, Standing
 from events.models import Entity, Event, Organisation, Source
-
-# The columns one event document needs, fetched in one query with its joins.
-EVENT_COLUMNS = (
-    "id", "seq", "organisation__slug", "kind", "subject__slug", "subject__name", "subject__type", "subject__iso3",
-    "payload", "date_earliest", "date_latest", "date_precision", "source__key", "source__title", "locator",
-    "confidence", "note", "recorded_at", "recorded_by", "corrects_id", "retracts_id", "amended",
-)
-(ID, SEQ, ORGANISATION, KIND, SUBJECT, SUBJECT_NAME, SUBJECT_TYPE, SUBJECT_ISO3, PAYLOAD, EARLIEST, LATEST,
- PRECISION, SOURCE, SOURCE_TITLE, LOCATOR, CONFIDENCE, NOTE, RECORDED_AT, RECORDED_BY, CORRECTS, RETRACTS,
- AMENDED) = range(len(EVENT_COLUMNS))
-
 
 # Built once: the ORM takes longer to build this subquery than the database takes to run it for a page.
 _AMENDED = Exists(Event.objects.filter(Q(corrects=OuterRef("pk")) | Q(retracts=OuterRef("pk"))))
+AMENDED = len(records.COLUMNS) + len(records.SHOWN_COLUMNS)  # the position of `amended` in a row
 
 
 def event_rows(events: QuerySet[Event]) -> QuerySet:
-    """The events as tuples of EVENT_COLUMNS; `amended` says whether any event corrects or retracts one.
+    """The events as tuples of the records' columns, what they reference by name, and `amended` (whether
+    any event corrects or retracts it).
 
     Filtering the result further keeps its columns (filters that need more use `alias`, not
     `annotate`), so a list can start from rows built once and clone them per request.
     """
-    return events.annotate(amended=_AMENDED).values_list(*EVENT_COLUMNS)
+    return events.annotate(amended=_AMENDED).values_list(*records.COLUMNS, *records.SHOWN_COLUMNS, "amended")
 
 
 def event_documents(rows: Iterable[tuple], detail_prefix: str) -> list[dict[str, Any]]:
@@ -50,40 +40,15 @@ def event_documents(rows: Iterable[tuple], detail_prefix: str) -> list[dict[str,
 
     Only events that have been corrected or retracted cost a second query, one for the whole page.
     """
-    rows = list(rows)
-    amendments = queries.amendments_of([row[ID] for row in rows if row[AMENDED]])
-    return [_event_document(row, amendments.get(row[ID], NO_AMENDMENTS), detail_prefix) for row in rows]
+    shown = [(records.row_from(row), row[AMENDED]) for row in rows]
+    amendments = queries.amendments_of([row.record.id for row, amended in shown if amended])
+    return [
+        event_document(row, f"{detail_prefix}{row.record.id}/", amendments.get(row.record.id, NO_AMENDMENTS))
+        for row, _ in shown
+    ]
 
 
 NO_AMENDMENTS: dict[str, list[UUID]] = {"corrected_by": [], "retracted_by": []}
-
-
-def _event_document(row: tuple, amendments: dict[str, list[UUID]], prefix: str) -> dict[str, Any]:
-    event_id = str(row[ID])
-    corrects, retracts = row[CORRECTS], row[RETRACTS]
-    return {
-        "id": event_id,
-        "url": f"{prefix}{event_id}/",
-        "seq": row[SEQ],
-        "organisation": row[ORGANISATION],
-        "kind": row[KIND],
-        "subject": {"slug": row[SUBJECT], "name": row[SUBJECT_NAME], "type": row[SUBJECT_TYPE], "iso3": row[SUBJECT_ISO3]},
-        "payload": row[PAYLOAD],
-        "date": iso_at_precision(row[EARLIEST], row[PRECISION]),
-        "date_earliest": row[EARLIEST].isoformat(),
-        "date_latest": row[LATEST].isoformat(),
-        "date_precision": row[PRECISION],
-        "source": {"key": row[SOURCE], "title": row[SOURCE_TITLE]},
-        "locator": row[LOCATOR],
-        "confidence": row[CONFIDENCE],
-        "note": row[NOTE],
-        "recorded_at": row[RECORDED_AT].isoformat(),
-        "recorded_by": row[RECORDED_BY],
-        "corrects": str(corrects) if corrects else None,
-        "retracts": str(retracts) if retracts else None,
-        "corrected_by": [str(i) for i in amendments["corrected_by"]],
-        "retracted_by": [str(i) for i in amendments["retracted_by"]],
-    }
 
 
 class SubjectDocument(serializers.Serializer):
@@ -218,68 +183,6 @@ def kind_document(name: str) -> dict[str, Any]:
         "fields": [
             {"name": f.name, "type": f.type.value, "required": f.required, "nullable": f.nullable} for f in kind.fields
         ],
-    }
-
-
-def diff_document(organisation: Organisation, before_at, after_at, known_at, changes: list[Change]) -> dict[str, Any]:
-    """Who joined, left or changed status, and which offices changed hands, each with its causes."""
-    entities = queries.entities_by_slug(
-        {s.holder for change in changes for s in (change.before, change.after) if s is not None}
-    )
-    offices = {o.slug: o for o in organisation.offices.all()}
-    document: dict[str, Any] = {
-        "organisation": organisation.slug,
-        "from": before_at.isoformat(),
-        "to": after_at.isoformat(),
-        "known_at": known_at.isoformat() if known_at else None,
-        **{movement.value: [] for movement in Movement},
-        "offices": [],
-    }
-    for change in changes:
-        if change.family == "office":
-            office = offices.get(change.slot[1])
-            document["offices"].append(
-                {
-                    "office": office.key if office else change.slot[1],
-                    "label": office.label if office else change.slot[1],
-                    "from": _holder(change.before, entities),
-                    "to": _holder(change.after, entities),
-                    **_cause_fields(change),
-                }
-            )
-        else:
-            entity = entities[(change.after or change.before).holder]
-            document[change.movement.value].append(
-                {
-                    "slug": entity.slug, "iso3": entity.iso3, "name": entity.name,
-                    "from": change.value_before, "to": change.value_after, **_cause_fields(change),
-                }
-            )
-    return document
-
-
-def _holder(standing: Standing | None, entities: dict[str, Entity]) -> dict[str, Any] | None:
-    if standing is None:
-        return None
-    holder = entities[standing.holder]
-    if holder.type == Entity.Type.STATE:
-        return {"slug": holder.slug, "name": holder.name, "iso3": holder.iso3}
-    return {"slug": holder.slug, "name": holder.name, "nationality": holder.country.iso3 if holder.country else None}
-
-
-def _cause_fields(change: Change) -> dict[str, Any]:
-    standing = change.after or change.before
-    return {
-        "since": str(standing.since),
-        "certain": standing.certain,
-        "events": [_cause(record) for record in change.causes],
-    }
-
-
-def _cause(record: EventRecord) -> dict[str, Any]:
-    return {
-        "id": str(record.id), "kind": record.kind, "date": str(record.date),
-        "source": record.source, "confidence": record.confidence,
     }
 
 

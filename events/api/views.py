@@ -18,7 +18,7 @@ from rest_framework.reverse import reverse as api_reverse
 from rest_framework.views import APIView
 
 from events import queries, store
-from events.documents import state_document_at
+from events.documents import diff_document, state_document_at
 from events.domain import diffs
 from events.domain.kinds import KINDS
 from events.filters import EntityFilterSet, EventFilterSet, SourceFilterSet
@@ -293,7 +293,7 @@ class StateDiffView(APIView):
 
         def answer():
             before, after = (queries.state_at(organisation, day, known_at) for day in (start, end))
-            return api.diff_document(organisation, start, end, known_at, diffs.changes(before, after))
+            return diff_document(organisation, start, end, known_at, diffs.changes(before, after))
 
         return by_log_head(("diff", organisation.slug, start, end, known_at), answer)
 

@@ -1,18 +1,9 @@
 """The projection keeps the replay records behind each answer, so a state is read without the log.
 
-The projection is a cache: after adding the column, each organisation's projection is rebuilt
-from its log with the current code (`projections.rebuild`). A later migration that changes the
-projection's tables must rebuild again in the same way.
+The projection is a cache, rebuilt from the log by the latest migration that changes its tables
+(0008 now): rebuilding here would run today's code against tables a later migration creates.
 """
 from django.db import migrations, models
-
-
-def rebuild_projections(apps, schema_editor):
-    from events import projections
-    from events.models import Organisation
-
-    for organisation in Organisation.objects.using(schema_editor.connection.alias):
-        projections.rebuild(organisation)
 
 
 class Migration(migrations.Migration):
@@ -24,6 +15,4 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(model_name="slotinterval", name="evidence", field=models.JSONField(default=list)),
         migrations.AddField(model_name="projectedconflict", name="evidence", field=models.JSONField(default=list)),
-        # Reversing drops the column: the old code reads the log for evidence, nothing to restore.
-        migrations.RunPython(rebuild_projections, migrations.RunPython.noop),
     ]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import date, datetime
 from uuid import UUID
 
@@ -10,10 +11,11 @@ from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
 
 from events.domain import replay
 from events.domain.dates import PartialDate
-from events.domain.kinds import payload_fields_naming
+from events.domain.kinds import FieldType, payload_fields_naming
 from events.domain.replay import Conflict, Standing, State
 from events.models import Entity, Event, Office, Organisation, ProjectedConflict, SlotInterval, Status
-from events.projections import records, records_from_evidence
+from events import records
+from events.projections import records_from_evidence
 
 from .prepared import PreparedQuery
 
@@ -124,22 +126,34 @@ _CONFLICTS_SHOWN = PreparedQuery(
 )
 # Statuses and offices in one round trip: a status row's last column is NULL, an office's is its
 # (never empty) holder type.
-_DECLARED_KEYS = PreparedQuery(
+_ROLES = PreparedQuery(
     Organisation,
     lambda params: Status.objects.filter(organisation_id=params[0])
     .order_by()
-    .values_list("slug", "plural", "order", Value(None, output_field=CharField()))
-    .union(Office.objects.filter(organisation_id=params[1]).order_by().values_list("slug", "key", "order", "holder"), all=True),
+    .values_list("slug", "plural", "label", "label_plural", "order", Value(None, output_field=CharField()))
+    .union(
+        Office.objects.filter(organisation_id=params[1]).order_by().values_list("slug", "key", "label", "label", "order", "holder"),
+        all=True,
+    ),
 )
 
 
-def declared_keys(organisation: Organisation) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """The organisation's statuses as (slug, plural) and offices as (slug, key), each in declared order."""
-    rows = sorted(_DECLARED_KEYS.rows([organisation.pk, organisation.pk]), key=lambda row: (row[2], row[0]))
-    return (
-        [(slug, key) for slug, key, _, holder in rows if holder is None],
-        [(slug, key) for slug, key, _, holder in rows if holder is not None],
-    )
+class Role(NamedTuple):
+    """A role the organisation declares (a status, an office): its slug, its key in documents, its words."""
+
+    slug: str
+    key: str  # a status's list (members), an office's entry (chair)
+    label: str
+    label_plural: str
+
+
+def roles(organisation: Organisation) -> dict[FieldType, list[Role]]:
+    """The organisation's statuses and offices, each in declared order, by the payload field type naming them."""
+    rows = sorted(_ROLES.rows([organisation.pk, organisation.pk]), key=lambda row: (row[4], row[0]))
+    return {
+        FieldType.STATUS: [Role(*row[:4]) for row in rows if row[5] is None],
+        FieldType.OFFICE: [Role(*row[:4]) for row in rows if row[5] is not None],
+    }
 
 
 def replayed_state_at(organisation: Organisation, at: date, known_at: datetime | None = None) -> State:
@@ -147,7 +161,7 @@ def replayed_state_at(organisation: Organisation, at: date, known_at: datetime |
     log = Event.objects.filter(organisation=organisation)
     if known_at is not None:
         log = log.filter(recorded_at__lte=known_at)
-    return replay.state_at(records(log), at, known_at)
+    return replay.state_at(records.read(log), at, known_at)
 
 
 def timeline(organisation: Organisation | None = None, entity: Entity | None = None) -> QuerySet[Event]:
@@ -173,9 +187,9 @@ def mentioning(entity: Entity) -> Q:
     return named
 
 
-def holders_of(state: State) -> dict[str, Holder]:
-    """The holders of the state's standings by slug, in one query and without model instances."""
-    rows = Entity.objects.filter(slug__in={s.holder for s in state.standings}).values_list(*_HOLDER_COLUMNS)
+def holders_of(slugs: set[str]) -> dict[str, Holder]:
+    """The entities with these slugs as documents name holders, in one query and without model instances."""
+    rows = Entity.objects.filter(slug__in=slugs).values_list(*_HOLDER_COLUMNS)
     return {row[0]: Holder(*row) for row in rows}
 
 

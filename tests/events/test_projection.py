@@ -8,8 +8,8 @@ import pytest
 from django.apps import apps as django_apps
 from django.db import connection
 
-from events import projections, queries, store
-from events.models import Event, ProjectedConflict, SlotInterval
+from events import projections, queries, records, store
+from events.models import Event, EventKey, ProjectedConflict, SlotInterval
 from tests import builders
 
 
@@ -78,7 +78,7 @@ def test_state_from_projection_uses_a_constant_number_of_queries(django_assert_m
 @pytest.mark.django_db
 def test_projection_evidence_is_the_logged_events_themselves():
     random_history(random.Random(11), 30)
-    logged = {r.id: r for r in projections.records(Event.objects.all())}
+    logged = {r.id: r for r in records.read(Event.objects.all())}
     rows = list(SlotInterval.objects.values_list("event_ids", "evidence")) + list(
         ProjectedConflict.objects.values_list("event_ids", "evidence")
     )
@@ -88,16 +88,19 @@ def test_projection_evidence_is_the_logged_events_themselves():
 
 
 @pytest.mark.django_db
-def test_migration_0006_fills_the_evidence_of_a_projection_built_before_it():
+def test_migration_0008_rebuilds_the_evidence_and_index_of_a_projection_built_before_it():
     random_history(random.Random(5), 30)
     expected = sorted(SlotInterval.objects.values_list("family", "name", "start", "evidence"))
+    indexed = sorted(EventKey.objects.values_list("family", "name", "event_id"))
     SlotInterval.objects.update(evidence=[])  # as 0005 left it: the projection is a cache, not the log
     ProjectedConflict.objects.update(evidence=[])
-    migration = importlib.import_module("events.migrations.0006_projection_evidence")
+    EventKey.objects.all().delete()  # as 0007 left it: no index
+    migration = importlib.import_module("events.migrations.0008_projection_index")
     migration.rebuild_projections(django_apps, connection.schema_editor())
     assert sorted(SlotInterval.objects.values_list("family", "name", "start", "evidence")) == expected
     conflicts = list(ProjectedConflict.objects.values_list("evidence", flat=True))
     assert conflicts and all(conflicts)
+    assert sorted(EventKey.objects.values_list("family", "name", "event_id")) == indexed and indexed
 
 
 @pytest.mark.django_db

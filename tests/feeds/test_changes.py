@@ -8,7 +8,7 @@ from events.domain import replay
 from events.domain.changes import Change, RoleLabel, Transition, group, sentence
 from events.domain.dates import PartialDate
 from events.models import Event, Organisation, SlotInterval
-from events.projections import records
+from events import records
 from events.queries.feeds import _transitions, recent_changes
 from tests import builders
 from tests.feeds.subscriber import moment, read
@@ -199,7 +199,7 @@ def test_changes_from_the_projection_are_the_changes_of_the_pure_replay():
 
     expected = set()
     for_slot: dict = {}
-    for interval in sorted(replay.all_slot_intervals(replay.effective_events(records(Event.objects.all()))), key=lambda i: i.start):
+    for interval in sorted(replay.all_slot_intervals(replay.effective_events(records.read(Event.objects.all()))), key=lambda i: i.start):
         previous = for_slot.get(interval.slot)
         if interval.standing.value != previous:
             expected.add((*interval.slot, interval.standing.since, interval.standing.value, previous))
