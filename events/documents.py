@@ -19,7 +19,7 @@ from .domain.kinds import Family, families
 from .domain.replay import Conflict, EventRecord, Standing, State
 from .models import Entity, Event, Organisation
 from .queries import Holder, Role
-from .records import EventRow
+from .records import EntityRef, EventRow
 
 
 def state_document_at(organisation: Organisation, at: date, known_at: datetime | None = None) -> dict[str, Any]:
@@ -170,7 +170,7 @@ def event_document(row: EventRow, url: str, amendments: Mapping[str, list[UUID]]
     record = row.record
     document = {"id": str(record.id), "url": url, **records.shown(record, omit=_NOT_PUBLISHED)}
     document.update(
-        subject=row.subject._asdict(),
+        subject=dict(zip(EntityRef._fields, row.subject)),
         source={"key": row.source.key, "title": row.source.title},
         date_earliest=record.date.earliest.isoformat(),
         date_latest=record.date.latest.isoformat(),
