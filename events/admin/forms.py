@@ -252,8 +252,5 @@ class SourceForm(forms.ModelForm):
         return value
 
     def save(self, commit: bool = True) -> Source:
-        published = self.cleaned_data["published"]
-        self.instance.published_earliest = published.earliest if published else None
-        self.instance.published_latest = published.latest if published else None
-        self.instance.published_precision = published.precision.value if published else ""
+        self.instance.published = self.cleaned_data["published"]
         return super().save(commit)
