@@ -18,6 +18,7 @@ from django.utils import timezone
 from .domain.dates import InvalidDate, PartialDate
 from .domain.errors import ConflictError, ValidationError
 from .domain.kinds import RETRACTION, get_kind, validate_payload, validate_subject
+from .domain.text import clean_text
 from .integrity import GENESIS_HASH, event_hash
 from .models import Entity, Event, Organisation, Source, store_is_writing
 
@@ -292,9 +293,7 @@ def _confidence(value) -> float:
 
 
 def _text(value: str, field_name: str, limit: int) -> str:
-    value = (value or "").strip()
-    if len(value) > limit:
-        raise ValidationError(f"is longer than {limit} characters", field=field_name)
-    if any(ord(c) < 32 and c not in "\n\t" for c in value):
-        raise ValidationError("contains control characters", field=field_name)
-    return value
+    try:
+        return clean_text(value or "", limit)
+    except ValueError as exc:
+        raise ValidationError(str(exc), field=field_name) from None
