@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from events import store
-from events.domain.dates import InvalidDate, PartialDate
+from events.domain.dates import PartialDate
 from events.domain.errors import ConflictError, EventError, ValidationError
 from events.models import Entity, Event, Organisation, Source
 
@@ -142,12 +142,7 @@ def _reviewed_values(candidate: Candidate, edits: Mapping[str, Any]) -> dict[str
         raise ValidationError(f"unresolved: choose the entity the document calls {candidate.subject_text!r}", field="subject")
     if values["date"] in (None, ""):
         raise ValidationError(f"unknown ({candidate.date_text or 'no date in the text'}): give the date", field="date")
-    if isinstance(values["date"], str):
-        try:
-            values["date"] = PartialDate.parse(values["date"])
-        except InvalidDate as exc:
-            raise ValidationError(str(exc), field="date") from None
-    return values
+    return values  # a date edited as text is read, and refused, by the store
 
 
 def _review(candidate: Candidate, status: str, reviewer: str, event: Event | None = None, reason: str = "") -> None:
