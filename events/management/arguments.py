@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from events import queries
-from events.domain.dates import InvalidDate, parse_day, parse_moment
+from events.domain.dates import InvalidDate, PartialDate, parse_day, parse_moment
 from events.models import Entity, Organisation
 
 USAGE_ERROR = 2
@@ -25,6 +25,11 @@ def day(text: str, option: str) -> date:
 def moment(text: str, option: str) -> datetime:
     """An ISO datetime (UTC when naive), or a day meaning its end."""
     return _parsed(parse_moment, text, option)
+
+
+def partial_date(text: str, option: str) -> PartialDate:
+    """YYYY, YYYY-MM or YYYY-MM-DD."""
+    return _parsed(PartialDate.parse, text, option)
 
 
 def _parsed(parse: Callable[[str], Any], text: str, option: str) -> Any:
