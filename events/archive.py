@@ -73,10 +73,7 @@ def _import_reference_data(rows: list[dict[str, Any]]) -> None:
         published = PartialDate.parse(row["published"]) if row["published"] else None
         Source.objects.update_or_create(key=row["key"], defaults={
             "title": row["title"], "publisher": row["publisher"], "url": row["url"], "kind": row["kind"],
-            "reliability": row["reliability"], "content_hash": row["content_hash"],
-            "published_earliest": published.earliest if published else None,
-            "published_latest": published.latest if published else None,
-            "published_precision": published.precision.value if published else ""})
+            "reliability": row["reliability"], "content_hash": row["content_hash"], "published": published})
     for row in (r for r in rows if r.get("type") == "organisation"):
         org, _ = Organisation.objects.update_or_create(slug=row["slug"], defaults={
             "name": row["name"], "short_name": row["short_name"], "description": row["description"],

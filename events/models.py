@@ -138,23 +138,49 @@ class EntityAlias(models.Model):
         return self.name
 
 
-class PartialDateFields(models.Model):
-    """A partial date stored as its earliest and latest day plus precision."""
-
-    class Meta:
-        abstract = True
-
-    def partial_date(self, prefix: str) -> PartialDate | None:
-        earliest = getattr(self, f"{prefix}_earliest")
-        if earliest is None:
-            return None
-        return PartialDate.from_stored(earliest, getattr(self, f"{prefix}_latest"), getattr(self, f"{prefix}_precision"))
-
-
 PRECISION_CHOICES = [(p.value, p.value) for p in Precision]
 
 
-class Source(PartialDateFields):
+class PartialDateField:
+    """A partial date as one attribute (`event.date`), stored as three columns.
+
+    The columns are `<name>_earliest`, `<name>_latest` and `<name>_precision`, plain fields that
+    migrations and queries see as such. The attribute is a property with a setter, which
+    Model(date=...), plain assignment and get_or_create/update_or_create defaults accept by name.
+    It reads None when the earliest day is empty, and takes None to empty all three.
+    """
+
+    def __init__(self, *, null: bool = False, db_index: bool = False, choices: bool = True) -> None:
+        # Made here, not in contribute_to_class, so the columns take their place in the model's field order.
+        optional = {"null": True, "blank": True} if null else {}
+        self.columns = (
+            models.DateField(db_index=db_index, **optional),
+            models.DateField(**optional),
+            models.CharField(max_length=5, blank=null, choices=PRECISION_CHOICES if choices else None),
+        )
+
+    def contribute_to_class(self, cls: type[models.Model], name: str) -> None:
+        earliest, latest, precision = names = (f"{name}_earliest", f"{name}_latest", f"{name}_precision")
+        for column_name, column in zip(names, self.columns):
+            cls.add_to_class(column_name, column)
+
+        def read(instance: models.Model) -> PartialDate | None:
+            first = getattr(instance, earliest)
+            if first is None:
+                return None
+            return PartialDate.from_stored(first, getattr(instance, latest), getattr(instance, precision))
+
+        def write(instance: models.Model, value: PartialDate | None) -> None:
+            if value is not None and not isinstance(value, PartialDate):
+                raise TypeError(f"{cls.__name__}.{name} takes a PartialDate or None, not {type(value).__name__}")
+            parts = (None, None, "") if value is None else (value.earliest, value.latest, value.precision.value)
+            for column_name, part in zip(names, parts):
+                setattr(instance, column_name, part)
+
+        setattr(cls, name, property(read, write, doc=f"{name}: a PartialDate, or None when unknown."))
+
+
+class Source(models.Model):
     class Kind(models.TextChoices):
         OFFICIAL = "official"
         NEWS = "news"
@@ -166,9 +192,7 @@ class Source(PartialDateFields):
     title = models.CharField(max_length=500)
     publisher = models.CharField(max_length=200, blank=True)
     url = models.URLField(max_length=1000, blank=True)
-    published_earliest = models.DateField(null=True, blank=True)
-    published_latest = models.DateField(null=True, blank=True)
-    published_precision = models.CharField(max_length=5, choices=PRECISION_CHOICES, blank=True)
+    published = PartialDateField(null=True)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     reliability = models.FloatField(default=0.5, help_text="Prior in [0, 1].")
     content_hash = models.CharField(
@@ -181,10 +205,6 @@ class Source(PartialDateFields):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def published(self) -> PartialDate | None:
-        return self.partial_date("published")
 
 
 class EventQuerySet(models.QuerySet):
@@ -209,16 +229,14 @@ class EventQuerySet(models.QuerySet):
         return self.select_related("organisation", "subject", "source")
 
 
-class Event(PartialDateFields):
+class Event(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     seq = models.BigIntegerField(unique=True, editable=False, help_text="Global transaction order.")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=64, choices=[(k, k) for k in KINDS], db_index=True)
     subject = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="events")
     payload = models.JSONField(default=dict, blank=True)
-    date_earliest = models.DateField(db_index=True)
-    date_latest = models.DateField()
-    date_precision = models.CharField(max_length=5, choices=PRECISION_CHOICES)
+    date = PartialDateField(db_index=True)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="events")
     locator = models.CharField(max_length=255, blank=True, help_text="Where in the source: line, paragraph, page.")
     confidence = models.FloatField()
@@ -252,10 +270,6 @@ class Event(PartialDateFields):
     def __str__(self) -> str:
         return f"#{self.seq} {self.kind} {self.subject_id} {self.date}"
 
-    @property
-    def date(self) -> PartialDate:
-        return self.partial_date("date")
-
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise ImmutableEventError("events are immutable: correct or retract instead of saving changes")
@@ -288,7 +302,7 @@ class EventKey(models.Model):
         ]
 
 
-class SlotInterval(PartialDateFields):
+class SlotInterval(models.Model):
     """Projection (a cache, rebuilt from the log): one slot's answer from `start` until before `end`."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
@@ -298,9 +312,7 @@ class SlotInterval(PartialDateFields):
     end = models.DateField(null=True)
     value = models.CharField(max_length=100, null=True)
     holder = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="+")
-    since_earliest = models.DateField()
-    since_latest = models.DateField()
-    since_precision = models.CharField(max_length=5)
+    since = PartialDateField(choices=False)  # a cache no form edits: its precision column declares no choices
     confidence = models.FloatField()
     event_ids = models.JSONField(default=list)
     # The records behind the answer, as records.to_json writes them: a state is read without touching the log.
@@ -311,10 +323,6 @@ class SlotInterval(PartialDateFields):
             models.Index(fields=["organisation", "start", "end"], name="interval_org_start_end"),
             models.Index(fields=["organisation", "family", "name", "end"], name="interval_slot_end"),  # changes feed
         ]
-
-    @property
-    def since(self) -> PartialDate:
-        return self.partial_date("since")
 
 
 class ProjectedConflict(models.Model):

@@ -124,9 +124,7 @@ def _load_sources(rows: list[dict[str, Any]]) -> None:
                 "title": row["title"], "publisher": row.get("publisher", ""), "url": row.get("url", ""),
                 "kind": row["kind"], "reliability": row.get("reliability", 0.5),
                 "content_hash": row.get("sha256") or None,
-                "published_earliest": published.earliest if published else None,
-                "published_latest": published.latest if published else None,
-                "published_precision": published.precision.value if published else "",
+                "published": published,
             },
         )
 

@@ -15,11 +15,12 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from . import records
 from .domain.dates import InvalidDate, PartialDate
 from .domain.errors import ConflictError, ValidationError
 from .domain.kinds import RETRACTION, get_kind, validate_payload, validate_subject
-from . import records
 from .domain.replay import EventRecord
+from .domain.text import clean_text
 from .integrity import GENESIS_HASH, event_hash
 from .models import Entity, Event, Organisation, Source, store_is_writing
 
@@ -224,9 +225,7 @@ def _build(request: NewEvent) -> Event:
         kind=kind.name,
         subject=subject,
         payload=payload,
-        date_earliest=when.earliest,
-        date_latest=when.latest,
-        date_precision=when.precision.value,
+        date=when,
         source=source,
         locator=locator,
         confidence=confidence,
@@ -296,9 +295,7 @@ def _confidence(value) -> float:
 
 
 def _text(value: str, field_name: str, limit: int) -> str:
-    value = (value or "").strip()
-    if len(value) > limit:
-        raise ValidationError(f"is longer than {limit} characters", field=field_name)
-    if any(ord(c) < 32 and c not in "\n\t" for c in value):
-        raise ValidationError("contains control characters", field=field_name)
-    return value
+    try:
+        return clean_text(value or "", limit)
+    except ValueError as exc:
+        raise ValidationError(str(exc), field=field_name) from None

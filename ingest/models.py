@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from django.db import models
 
-from events.domain.dates import PartialDate
-from events.models import PRECISION_CHOICES, Entity, Event, Organisation, PartialDateFields, Source
+from events.models import Entity, Event, Organisation, PartialDateField, Source
 
 from .patterns import VALUE_FIELD
 
 
-class Document(PartialDateFields):
+class Document(models.Model):
     """One ingested file: its text is kept so candidates can show their evidence in context."""
 
     class Status(models.TextChoices):
@@ -23,9 +22,7 @@ class Document(PartialDateFields):
     text = models.TextField()
     encoding = models.CharField(max_length=20, blank=True)
     # When it was published; null = unknown (relative dates in it then stay unresolved).
-    published_earliest = models.DateField(null=True, blank=True)
-    published_latest = models.DateField(null=True, blank=True)
-    published_precision = models.CharField(max_length=5, choices=PRECISION_CHOICES, blank=True)
+    published = PartialDateField(null=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     ingested_by = models.CharField(max_length=150)
     ingested_at = models.DateTimeField(auto_now_add=True)
@@ -36,12 +33,8 @@ class Document(PartialDateFields):
     def __str__(self) -> str:
         return self.file_name
 
-    @property
-    def published(self) -> PartialDate | None:
-        return self.partial_date("published")
 
-
-class Candidate(PartialDateFields):
+class Candidate(models.Model):
     """One assertion ingest proposes; a curator's accept appends it to the event log through events.store."""
 
     class Review(models.TextChoices):
@@ -55,9 +48,7 @@ class Candidate(PartialDateFields):
     subject_text = models.CharField(max_length=300, help_text="The subject as the document writes it.")
     payload = models.JSONField(default=dict, blank=True)
     # Null when the text's date needed a publication date nobody gave.
-    date_earliest = models.DateField(null=True, blank=True)
-    date_latest = models.DateField(null=True, blank=True)
-    date_precision = models.CharField(max_length=5, choices=PRECISION_CHOICES, blank=True)
+    date = PartialDateField(null=True)
     date_text = models.CharField(max_length=100, blank=True, help_text="The date as the document writes it.")
     confidence = models.FloatField()
     evidence_start = models.PositiveIntegerField()
@@ -79,10 +70,6 @@ class Candidate(PartialDateFields):
     def __str__(self) -> str:
         value = self.value or ""
         return f"{self.kind} {self.subject_text} {value} {self.date or '?'}".replace("  ", " ")
-
-    @property
-    def date(self) -> PartialDate | None:
-        return self.partial_date("date")
 
     @property
     def value(self) -> str | None:

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from events import store
-from events.domain.dates import InvalidDate, PartialDate
+from events.domain.dates import PartialDate
 from events.domain.errors import ConflictError, EventError, ValidationError
 from events.models import Entity, Event, Organisation, Source
 
@@ -68,11 +68,11 @@ def _store(read, found: list[Assertion], organisation, source, published, title,
         source = Source.objects.create(
             key=f"ingest-{read.content_hash[:16]}", title=(title or read.name or "untitled document")[:500],
             publisher=publisher[:200], kind=kind, reliability=RELIABILITY[kind], content_hash=read.content_hash,
-            **_date_fields("published", published),
+            published=published,
         )
     document = Document.objects.create(
         organisation=organisation, source=source, file_name=(read.name or "document")[:255], text=read.text,
-        encoding=read.encoding, ingested_by=ingested_by, **_date_fields("published", published),
+        encoding=read.encoding, ingested_by=ingested_by, published=published,
         status=Document.Status.PENDING if found else Document.Status.EMPTY,
     )
     slugs = {a.subject.slug for a in found if a.subject}
@@ -81,18 +81,12 @@ def _store(read, found: list[Assertion], organisation, source, published, title,
     return document
 
 
-def _date_fields(prefix: str, value: PartialDate | None) -> dict[str, Any]:
-    if value is None:
-        return {f"{prefix}_earliest": None, f"{prefix}_latest": None, f"{prefix}_precision": ""}
-    return {f"{prefix}_earliest": value.earliest, f"{prefix}_latest": value.latest, f"{prefix}_precision": value.precision.value}
-
-
 def _candidate(document: Document, found: Assertion, entities: Mapping[str, Entity]) -> Candidate:
     return Candidate(
         document=document, kind=found.kind, subject=entities.get(found.subject.slug) if found.subject else None,
         subject_text=found.subject_text[:300], payload=found.payload, date_text=found.date_text[:100],
         confidence=found.confidence, evidence_start=found.start, evidence_end=found.end, line=found.line,
-        evidence=found.evidence, expectation=found.expectation, rule=found.rule, **_date_fields("date", found.date),
+        evidence=found.evidence, expectation=found.expectation, rule=found.rule, date=found.date,
     )
 
 
@@ -148,12 +142,7 @@ def _reviewed_values(candidate: Candidate, edits: Mapping[str, Any]) -> dict[str
         raise ValidationError(f"unresolved: choose the entity the document calls {candidate.subject_text!r}", field="subject")
     if values["date"] in (None, ""):
         raise ValidationError(f"unknown ({candidate.date_text or 'no date in the text'}): give the date", field="date")
-    if isinstance(values["date"], str):
-        try:
-            values["date"] = PartialDate.parse(values["date"])
-        except InvalidDate as exc:
-            raise ValidationError(str(exc), field="date") from None
-    return values
+    return values  # a date edited as text is read, and refused, by the store
 
 
 def _review(candidate: Candidate, status: str, reviewer: str, event: Event | None = None, reason: str = "") -> None:

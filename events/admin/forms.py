@@ -6,6 +6,7 @@ back as form errors on the field they name (`payload.status` -> the status field
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date, datetime
 from typing import Any
 
 from django import forms
@@ -13,7 +14,7 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.db import transaction
 
 from events import store
-from events.domain.dates import InvalidDate, PartialDate
+from events.domain.dates import InvalidDate, PartialDate, parse_day, parse_moment
 from events.domain.errors import EventError, ValidationError
 from events.domain.kinds import KINDS, FieldType, Kind, PayloadField
 from events.models import Entity, Event, Organisation, Source
@@ -210,14 +211,35 @@ class RetractForm(forms.Form):
             return None
 
 
+class DayField(forms.DateField):
+    """A day, YYYY-MM-DD, read as the CLI, the API and the pages read it."""
+
+    def to_python(self, value: Any) -> date | None:
+        return None if value in self.empty_values else _read(parse_day, value)
+
+
+class MomentField(forms.DateTimeField):
+    """An ISO datetime (UTC when naive), or a day meaning its end, as the CLI's --known-at."""
+
+    def to_python(self, value: Any) -> datetime | None:
+        return None if value in self.empty_values else _read(parse_moment, value)
+
+
+def _read(parse: Callable[[str], Any], value: str) -> Any:
+    try:
+        return parse(value)
+    except InvalidDate as exc:
+        raise forms.ValidationError(str(exc), code="invalid") from None
+
+
 class StateQueryForm(forms.Form):
     """The state page's question: which organisation, on which day, as known when."""
 
     org = forms.ModelChoiceField(
         Organisation.objects.all(), to_field_name="slug", required=False, empty_label=None, label="Organisation"
     )
-    at = forms.DateField(label="On", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    known_at = forms.DateTimeField(
+    at = DayField(label="On", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    known_at = MomentField(
         label="As known at", required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text="Leave empty for what we know now.",
@@ -252,8 +274,5 @@ class SourceForm(forms.ModelForm):
         return value
 
     def save(self, commit: bool = True) -> Source:
-        published = self.cleaned_data["published"]
-        self.instance.published_earliest = published.earliest if published else None
-        self.instance.published_latest = published.latest if published else None
-        self.instance.published_precision = published.precision.value if published else ""
+        self.instance.published = self.cleaned_data["published"]
         return super().save(commit)

@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, time
-from datetime import timezone as dt_timezone
 from functools import partial
+from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +19,7 @@ from rest_framework.views import APIView
 from events import queries, store
 from events.documents import diff_document, state_document_at
 from events.domain import diffs
+from events.domain.dates import InvalidDate, parse_day, parse_moment
 from events.domain.kinds import KINDS
 from events.filters import EntityFilterSet, EventFilterSet, SourceFilterSet
 from events.models import Entity, Event, Organisation, Source
@@ -32,18 +32,29 @@ from .schema import DIFF_DOCUMENT, IDEMPOTENCY_KEY, STATE_DOCUMENT, WRITE_ERRORS
 DEFAULT_ORGANISATION = "sco"  # as the CLI and the pages default
 
 
-class MomentField(serializers.DateTimeField):
-    """An ISO datetime, or a day meaning its end (as the CLI's --known-at)."""
+def _read(parse: Callable[[str], Any], value: Any) -> Any:
+    try:
+        return parse(value)
+    except InvalidDate as exc:
+        raise serializers.ValidationError(str(exc)) from None
+
+
+class DayField(serializers.DateField):
+    """A day, YYYY-MM-DD, read as the CLI, the pages and the admin read it."""
 
     def to_internal_value(self, value):
-        if isinstance(value, str) and len(value.strip()) == 10:
-            day = serializers.DateField().to_internal_value(value)
-            return datetime.combine(day, time.max, tzinfo=dt_timezone.utc)
-        return super().to_internal_value(value)
+        return _read(parse_day, value)
+
+
+class MomentField(serializers.DateTimeField):
+    """An ISO datetime, or a day meaning its end (as the CLI's --known-at); naive means UTC."""
+
+    def to_internal_value(self, value):
+        return self.enforce_timezone(_read(parse_moment, value))
 
 
 class StateParams(serializers.Serializer):
-    at = serializers.DateField(required=False, help_text="The day, YYYY-MM-DD (default: today).")
+    at = DayField(required=False, help_text="The day, YYYY-MM-DD (default: today).")
     known_at = MomentField(
         required=False, help_text="What we believed at this moment: ISO datetime, or a day meaning its end (default: now)."
     )
@@ -61,8 +72,8 @@ class DiffParams(StateParams):
         fields = super().get_fields()
         del fields["at"]
         return {
-            "from": serializers.DateField(help_text="The earlier day, YYYY-MM-DD."),
-            "to": serializers.DateField(help_text="The later day, YYYY-MM-DD."),
+            "from": DayField(help_text="The earlier day, YYYY-MM-DD."),
+            "to": DayField(help_text="The later day, YYYY-MM-DD."),
             **fields,
         }
 

@@ -1,13 +1,14 @@
 """Partial dates: a day, a month or a year, kept as the earliest and latest day it can mean.
 
-Pure values, no Django: parsing, formatting and comparison of valid-time dates.
+Pure values, no Django: parsing, formatting and comparison of valid-time dates, and the one
+reading of "a day" and "a moment" that the CLI, the API, the pages and the admin share.
 """
 from __future__ import annotations
 
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timezone
 from enum import Enum
 
 
@@ -105,3 +106,72 @@ class PartialDate:
 
     def overlaps(self, other: PartialDate) -> bool:
         return self.earliest <= other.latest and other.earliest <= self.latest
+
+
+def parse_day(text: str) -> date:
+    """A day: YYYY-MM-DD (or YYYY-M-D, or another ISO 8601 form Python reads, such as 20170609).
+
+    A year or a month alone is refused: it is no single day.
+    """
+    text = str(text).strip()
+    day = _day(text)
+    if day is None:
+        raise InvalidDate(f"{text!r} is not YYYY-MM-DD")
+    return day
+
+
+def parse_moment(text: str) -> datetime:
+    """An instant, always aware: an ISO 8601 date and time, or a day meaning the end of that day (UTC).
+
+    '2017-06-10T12:00', '2017-06-10 12:00:00.5', '...Z' and '...+05:00' are read as Python reads
+    them (one-digit fields too: '2017-6-9 8:05'); without an offset the time is UTC.
+    """
+    text = str(text).strip()
+    day = _day(text)
+    if day is not None:
+        return end_of_day(day)
+    try:
+        moment = _datetime(text)
+    except ValueError as exc:
+        raise InvalidDate(f"{text!r} is not a moment on the calendar ({exc})") from None
+    if moment is None:
+        raise InvalidDate(f"{text!r} is not a day (YYYY-MM-DD) or a date and time (YYYY-MM-DDThh:mm[:ss][Z|+hh:mm])")
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def end_of_day(day: date) -> datetime:
+    """The last instant of `day` in UTC: what "as known on that day" means."""
+    return datetime.combine(day, time.max, tzinfo=timezone.utc)
+
+
+def _day(text: str) -> date | None:
+    """The day `text` writes, or None if it writes none; InvalidDate if it writes a year, a month or no real day."""
+    if _ISO_PARTIAL.match(text):
+        partial = PartialDate.parse(text)
+        if partial.precision is not Precision.DAY:
+            raise InvalidDate(f"give a day, YYYY-MM-DD (not {text!r})")
+        return partial.earliest
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+# What Python's ISO reader refuses but people write (and Django's parse_datetime reads): one-digit
+# fields, blanks before the offset. Rewritten in the strict form, then read by it.
+_LOOSE = re.compile(
+    r"(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2}))?([.,]\d+)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?"
+)
+
+
+def _datetime(text: str) -> datetime | None:
+    """The date and time `text` writes, None if it is not one; ValueError if it names no real moment."""
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        loose = _LOOSE.fullmatch(text)
+        if loose is None:
+            return None
+    *fields, fraction, offset = loose.groups()
+    strict = "{}-{:0>2}-{:0>2}T{:0>2}:{:0>2}:{:0>2}".format(*(f or "0" for f in fields))
+    return datetime.fromisoformat(strict + (fraction or "") + (offset or ""))

@@ -13,6 +13,7 @@ from typing import Any
 
 from .dates import InvalidDate, PartialDate
 from .errors import ValidationError
+from .text import clean_text
 
 
 class EntityType(str, Enum):
@@ -321,14 +322,9 @@ def _clean_value(spec: PayloadField, value: Any, vocabulary: Vocabulary, entity_
         return value
     if not isinstance(value, str):
         raise ValueError(f"{value!r} is not a string")
-    value = value.strip()
+    value = clean_text(value, spec.max_length)
     if not value:
         raise ValueError("may not be blank")
-    if any(ord(c) < 32 and c not in "\n\t" for c in value):
-        # XML (the feeds) cannot carry C0 control characters; refuse them before they are stored.
-        raise ValueError("contains control characters")
-    if len(value) > spec.max_length:
-        raise ValueError(f"is longer than {spec.max_length} characters")
     declared = {
         FieldType.STATUS: ("status", vocabulary.statuses),
         FieldType.OFFICE: ("office", vocabulary.offices),

@@ -1,15 +1,14 @@
 """Argument parsing shared by the management commands: bad input becomes exit code 2 with a clear message."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
-from datetime import timezone as dt_timezone
+from typing import Any
 
 from django.core.management.base import CommandError
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from events import queries
-from events.domain.dates import InvalidDate, PartialDate, Precision
+from events.domain.dates import InvalidDate, PartialDate, parse_day, parse_moment
 from events.models import Entity, Organisation
 
 USAGE_ERROR = 2
@@ -20,23 +19,24 @@ def usage_error(message: str) -> CommandError:
 
 
 def day(text: str, option: str) -> date:
-    try:
-        parsed = PartialDate.parse(text)
-    except InvalidDate as exc:
-        raise usage_error(f"{option}: {exc}") from None
-    if parsed.precision is not Precision.DAY:
-        raise usage_error(f"{option}: give a day, YYYY-MM-DD (not {text!r})")
-    return parsed.earliest
+    return _parsed(parse_day, text, option)
 
 
 def moment(text: str, option: str) -> datetime:
+    """An ISO datetime (UTC when naive), or a day meaning its end."""
+    return _parsed(parse_moment, text, option)
+
+
+def partial_date(text: str, option: str) -> PartialDate:
+    """YYYY, YYYY-MM or YYYY-MM-DD."""
+    return _parsed(PartialDate.parse, text, option)
+
+
+def _parsed(parse: Callable[[str], Any], text: str, option: str) -> Any:
     try:
-        parsed = parse_datetime(text) or (datetime.combine(day(text, option), datetime.max.time()))
-    except ValueError as exc:
+        return parse(text)
+    except InvalidDate as exc:
         raise usage_error(f"{option}: {exc}") from None
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed, dt_timezone.utc)
-    return parsed
 
 
 def organisation(slug: str) -> Organisation:

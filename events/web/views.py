@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 
 from events import queries
 from events.documents import state_document_at
-from events.domain.dates import InvalidDate, PartialDate, Precision
+from events.domain.dates import InvalidDate, parse_day
 from events.feeds import engine as feeds
 from events.models import Entity, Event, Organisation
 
@@ -35,10 +35,7 @@ def state(request):
     at = date.today()
     if request.GET.get("at"):
         try:
-            parsed = PartialDate.parse(request.GET["at"])
-            if parsed.precision is not Precision.DAY:
-                raise InvalidDate("give a day: YYYY-MM-DD")
-            at = parsed.earliest
+            at = parse_day(request.GET["at"])
         except InvalidDate as exc:
             error = str(exc)
     document = state_document_at(organisation, at)

@@ -64,6 +64,21 @@ def test_a_bad_date_on_the_state_page_is_a_form_error(viewer_client, sco):
     assert response.status_code == 200 and "at" in response.context["form"].errors
 
 
+def test_a_month_on_the_state_page_is_refused_saying_a_day_is_wanted(viewer_client, sco):
+    response = viewer_client.get(STATE, {"at": "2017-06"})
+
+    assert response.context["form"].errors["at"] == ["give a day, YYYY-MM-DD (not '2017-06')"]
+
+
+def test_a_day_as_known_at_on_the_state_page_means_its_end(viewer_client, sco, india):
+    builders.membership(india, "member", "2017-06-09")
+    today = timezone.now().date().isoformat()  # the day the membership was recorded
+
+    page = viewer_client.get(STATE, {"at": "2018-01-01", "known_at": today}).content.decode()
+
+    assert "Members (1)" in page
+
+
 def test_the_conflicts_page_links_the_competing_events(viewer_client, sco, india):
     one = builders.membership(india, "member", "2017-06-09", src=builders.source("one"))
     other = builders.membership(india, "member", "2017-07-01", src=builders.source("other"))

@@ -136,3 +136,21 @@ class TestDiff:
         response = client.get(f"/api/state/diff/?{query}")
         assert response.status_code == 400
         assert field in response.json()["errors"]
+
+
+def test_a_day_as_known_at_means_its_end_in_the_api_and_the_cli_alike(client, world):
+    today = timezone.now().date().isoformat()  # the day every event of the world was recorded
+
+    response = client.get("/api/state/", {"at": "2024-01-01", "known_at": today})
+
+    assert response.json() == cli_state("--at", "2024-01-01", "--known-at", today)
+    assert response.json()["members"] != []
+
+
+@pytest.mark.parametrize("query, errors", [
+    ("at=2017", {"at": ["give a day, YYYY-MM-DD (not '2017')"]}),
+    ("at=2017-02-30", {"at": ["'2017-2-30' is not a date on the calendar"]}),
+    ("known_at=noon", {"known_at": ["'noon' is not a day (YYYY-MM-DD) or a date and time (YYYY-MM-DDThh:mm[:ss][Z|+hh:mm])"]}),
+])
+def test_a_refused_date_says_why_as_the_cli_does(client, world, query, errors):
+    assert client.get(f"/api/state/?{query}").json()["errors"] == errors

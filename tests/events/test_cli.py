@@ -66,6 +66,7 @@ def test_state_text_lists_members_and_offices(history):
     (["--at", "2017-06"], "give a day"),
     (["--at", "yesterday"], "is not YYYY"),
     (["--at", "2017-06-10", "--known-at", "noon"], "--known-at"),
+    (["--at", "2017-06-10", "--known-at", "2017-02-30T10:00"], "--known-at: '2017-02-30T10:00' is not a moment on the calendar"),
     (["--at", "2017-06-10", "--org", "nato"], "no organisation 'nato'"),
 ])
 def test_state_bad_arguments_exit_2_with_a_clear_message(history, args, message):

@@ -69,3 +69,11 @@ def test_a_refused_document_is_reported_and_exits_1(news, tmp_path):
     with pytest.raises(CommandError, match="1 of 2") as refused:
         run("ingest", str(binary), str(news))
     assert refused.value.returncode == 1 and Document.objects.count() == 1
+
+
+def test_an_evaluation_list_with_an_impossible_publication_date_exits_2_naming_it(news, tmp_path):
+    expected = tmp_path / "expected.jsonl"
+    expected.write_text(json.dumps({"document": news.name, "published": "2017-13"}) + "\n", encoding="utf-8")
+    with pytest.raises(CommandError, match=r"expected.jsonl: published: '2017-13' is not a date on the calendar") as refused:
+        run("ingest_eval", str(expected), "--documents", str(news.parent))
+    assert refused.value.returncode == 2

@@ -88,6 +88,15 @@ def test_an_expectation_is_refused_until_edited_into_a_fact():
     assert "date" in expected.reason and "expectation" in expected.reason
 
 
+def test_an_impossible_date_in_the_edits_is_refused_on_the_date_and_nothing_is_accepted():
+    candidate = fact()
+    with pytest.raises(ValidationError) as refused:
+        pipeline.accept(candidate, "curator", {"date": "2017-02-30"})
+    assert refused.value.errors == {"date": ["'2017-2-30' is not a date on the calendar"]}
+    candidate.refresh_from_db()
+    assert (candidate.status, Event.objects.count()) == ("pending", 0)
+
+
 def test_unknown_edits_are_refused_by_name():
     with pytest.raises(ValidationError, match="seq"):
         pipeline.accept(fact(), "curator", {"seq": 1})

@@ -37,6 +37,11 @@ def test_state_page_refuses_an_impossible_date_clearly(client, india_joins):
     assert page.status_code == 400 and "not a date on the calendar" in page.content.decode()
 
 
+def test_state_page_asks_for_a_day_when_given_a_month(client, india_joins):
+    page = client.get(reverse("events:state"), {"at": "2017-06"})
+    assert page.status_code == 400 and "give a day, YYYY-MM-DD" in page.content.decode()
+
+
 def test_entity_page_and_event_page_show_provenance_and_amendments(client, india_joins):
     correction = store.correct(event=india_joins, date="2017-06-09", recorded_by="editor", note="the summit day")
     assert "India" in client.get(reverse("events:entity", args=["india"])).content.decode()

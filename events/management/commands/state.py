@@ -11,7 +11,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--at", required=True, help="the date, YYYY-MM-DD")
-        parser.add_argument("--known-at", help="what we believed at this moment (ISO datetime); default: now")
+        parser.add_argument("--known-at", help="what we believed at this moment: ISO datetime (UTC when naive), or a day meaning its end; default: now")
         parser.add_argument("--org", default="sco")
         parser.add_argument("--format", choices=["json", "text"], default="text")
 

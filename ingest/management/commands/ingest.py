@@ -2,7 +2,6 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from events.domain.dates import InvalidDate, PartialDate
 from events.domain.errors import ValidationError
 from events.management import arguments
 from ingest import documents, tasks
@@ -61,9 +60,4 @@ class Command(BaseCommand):
 
 
 def _published(text: str | None) -> str | None:
-    if not text:
-        return None
-    try:
-        return str(PartialDate.parse(text))
-    except InvalidDate as exc:
-        raise arguments.usage_error(f"--published: {exc}") from None
+    return str(arguments.partial_date(text, "--published")) if text else None

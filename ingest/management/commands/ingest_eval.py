@@ -4,7 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from events.domain.dates import InvalidDate, PartialDate
+from events.domain.dates import PartialDate
 from events.management import arguments
 from ingest import documents, evaluation, gazetteer
 from ingest.extract import extract
@@ -62,7 +62,4 @@ def _read(path: Path) -> tuple[dict, list[dict]]:
 
 
 def _published(value: str | None, path: Path) -> PartialDate | None:
-    try:
-        return PartialDate.parse(value) if value else None
-    except InvalidDate as exc:
-        raise arguments.usage_error(f"{path}: published: {exc}") from None
+    return arguments.partial_date(value, f"{path}: published") if value else None
