@@ -10,7 +10,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 from uuid import UUID
 
@@ -159,7 +159,7 @@ def _standing(slot: SlotKey, ordered: Sequence[EventRecord], at: date) -> Standi
     while run_start > 0 and _value(basis[run_start - 1]) == value:
         run_start -= 1
     run = basis[run_start:]
-    since_event = min(run, key=lambda r: (r.effective.earliest, -r.confidence, r.seq))
+    since_event = min(run, key=_dating)
     sightings = [r for r in ordered if _is_observation(r) and _value(r) == value and r not in run]
     return Standing(
         slot=slot,
@@ -204,7 +204,12 @@ def _by_slot(records: Iterable[EventRecord]) -> dict[SlotKey, list[EventRecord]]
 
 def slot_conflicts(slot: SlotKey, ordered: Sequence[EventRecord]) -> list[Conflict]:
     """Conflicts within one slot: one change dated differently, different values for one date,
-    or a sighting that contradicts the value asserted at its date."""
+    or a sighting that contradicts the value asserted at its date.
+
+    Assertions are in precedence order, so each one's effective date lies within its window:
+    no assertion further than the widest window from another can overlap it. Each looks only
+    that far, which keeps a slot of many assertions linear.
+    """
     conflicts: list[Conflict] = []
     changes = [r for r in ordered if not _is_observation(r)]
     runs: list[list[EventRecord]] = []
@@ -216,21 +221,28 @@ def slot_conflicts(slot: SlotKey, ordered: Sequence[EventRecord]) -> list[Confli
     for run in runs:
         if _has_disjoint_dates(run):
             conflicts.append(Conflict(slot, "dates", tuple(run)))
+    widest = max((r.date.latest - r.date.earliest for r in changes), default=timedelta(0))
+    starts = [r.effective.earliest for r in changes]
     for i, first in enumerate(changes):
-        rivals = [r for r in changes[i + 1 :] if r.date.overlaps(first.date) and _value(r) != _value(first)]
-        if rivals and not any(_value(p) != _value(first) and p.date.overlaps(first.date) for p in changes[:i]):
+        value = _value(first)
+        rivals = [
+            r for r in changes[i + 1 : bisect_right(starts, first.date.latest + widest)]
+            if r.date.overlaps(first.date) and _value(r) != value
+        ]
+        earlier = changes[bisect_left(starts, first.date.earliest - widest) : i]
+        if rivals and not any(_value(p) != value and p.date.overlaps(first.date) for p in earlier):
             conflicts.append(Conflict(slot, "values", (first, *rivals)))
     for sighting in (r for r in ordered if _is_observation(r)):
-        before = [r for r in changes if r.effective.earliest <= sighting.effective.earliest]
-        if before and _value(before[-1]) != _value(sighting):
-            conflicts.append(Conflict(slot, "values", (before[-1], sighting)))
+        before = bisect_right(starts, sighting.effective.earliest)
+        if before and _value(changes[before - 1]) != _value(sighting):
+            conflicts.append(Conflict(slot, "values", (changes[before - 1], sighting)))
     return conflicts
 
 
 def _has_disjoint_dates(records: Sequence[EventRecord]) -> bool:
-    return any(
-        not a.date.overlaps(b.date) for i, a in enumerate(records) for b in records[i + 1 :]
-    )
+    """Whether two of the records' windows fail to overlap: windows on a line all meet pairwise
+    exactly when the latest start is not after the earliest end."""
+    return max(r.date.earliest for r in records) > min(r.date.latest for r in records)
 
 
 def happening_conflicts(records: Iterable[EventRecord]) -> list[Conflict]:
@@ -271,14 +283,64 @@ def slot_intervals(slot: SlotKey, assertions: Iterable[EventRecord]) -> list[Int
 
 
 def _intervals(slot: SlotKey, ordered: Sequence[EventRecord]) -> list[Interval]:
+    """The answers of a slot over time, in one pass: each answer is `_standing` of the assertions in
+    effect at its start (tests hold the two equal), built from the runs kept as the pass goes."""
     intervals = []
+    changes, sightings = _Run(), _Run()  # the current run of assertions of a change, and of sightings
+    seen: dict[str | None, list[EventRecord]] = defaultdict(list)  # every sighting so far, by value
     for i, record in enumerate(ordered):
+        if _is_observation(record):
+            seen[_value(record)].append(record)
+            sightings.add(record)
+        else:
+            changes.add(record)
         start = record.effective.earliest
         if i + 1 < len(ordered) and ordered[i + 1].effective.earliest == start:
-            continue  # the last assertion of a date decides it; `ordered[: i + 1]` is what is in effect
+            continue  # the last assertion of a date decides it
+        # Sightings only confirm: the value comes from assertions of a change when there are any.
+        run = changes if changes.records else sightings
+        confirming = seen.get(run.value, [])
+        if run is sightings:
+            confirming = confirming[: len(confirming) - len(run.records)]  # the run is their suffix
+        since = run.since.effective
+        standing = Standing(
+            slot=slot,
+            value=run.value,
+            holder=run.records[-1].subject,
+            since=since,
+            certain=not since.is_uncertain_at(start),
+            confidence=run.since.confidence,
+            events=tuple(sorted((*run.records, *confirming), key=_by_seq)),
+        )
         end = ordered[i + 1].effective.earliest if i + 1 < len(ordered) else None
-        intervals.append(Interval(slot, start, end, _standing(slot, ordered[: i + 1], start)))
+        intervals.append(Interval(slot, start, end, standing))
     return intervals
+
+
+class _Run:
+    """Consecutive assertions of one value, in precedence order, and the one that dates the run."""
+
+    def __init__(self) -> None:
+        self.records: list[EventRecord] = []
+        self.value: str | None = None
+        self.since: EventRecord | None = None
+
+    def add(self, record: EventRecord) -> None:
+        value = _value(record)
+        if not self.records or value != self.value:
+            self.records, self.value, self.since = [], value, record
+        self.records.append(record)
+        if _dating(record) < _dating(self.since):
+            self.since = record
+
+
+def _dating(record: EventRecord) -> tuple:
+    """What dates a run: its earliest assertion, the more confident first, then the first recorded."""
+    return (record.effective.earliest, -record.confidence, record.seq)
+
+
+def _by_seq(record: EventRecord) -> int:
+    return record.seq
 
 
 def all_slot_intervals(effective: Iterable[EventRecord]) -> list[Interval]:

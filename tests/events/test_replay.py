@@ -7,8 +7,19 @@ from uuid import UUID, uuid4
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from events.domain import replay as replay_module
 from events.domain.dates import PartialDate
-from events.domain.replay import EventRecord, effective_events, state_at
+from events.domain.replay import (
+    Conflict,
+    EventRecord,
+    Interval,
+    _by_slot,
+    _intervals,
+    _standing,
+    effective_events,
+    slot_conflicts,
+    state_at,
+)
 
 T0 = datetime(2024, 1, 1, tzinfo=timezone.utc)
 
@@ -243,3 +254,68 @@ def test_effective_events_never_include_retractions_or_superseded_events(records
     assert all(r.kind != "retraction" for r in effective)
     assert not any(r.corrects in ids for r in effective)
     assert all(isinstance(r.id, UUID) for r in effective)
+
+
+# --- the one-pass slot replay and the bounded conflict search against their definitions ----------
+
+
+def _intervals_by_definition(slot, ordered):
+    """Each answer is the standing of exactly the assertions in effect at its start (the definition)."""
+    found = []
+    for i, record in enumerate(ordered):
+        start = record.effective.earliest
+        if i + 1 < len(ordered) and ordered[i + 1].effective.earliest == start:
+            continue
+        end = ordered[i + 1].effective.earliest if i + 1 < len(ordered) else None
+        found.append(Interval(slot, start, end, _standing(slot, ordered[: i + 1], start)))
+    return found
+
+
+def _slot_conflicts_by_definition(slot, ordered):
+    """Every pair compared: the conflicts as DESIGN.md states them."""
+    value = replay_module._value
+    conflicts = []
+    changes = [r for r in ordered if not r.payload.get("observed")]
+    runs = []
+    for record in changes:
+        if runs and value(runs[-1][-1]) == value(record):
+            runs[-1].append(record)
+        else:
+            runs.append([record])
+    for run in runs:
+        if any(not a.date.overlaps(b.date) for i, a in enumerate(run) for b in run[i + 1 :]):
+            conflicts.append(Conflict(slot, "dates", tuple(run)))
+    for i, first in enumerate(changes):
+        rivals = [r for r in changes[i + 1 :] if r.date.overlaps(first.date) and value(r) != value(first)]
+        if rivals and not any(value(p) != value(first) and p.date.overlaps(first.date) for p in changes[:i]):
+            conflicts.append(Conflict(slot, "values", (first, *rivals)))
+    for sighting in (r for r in ordered if r.payload.get("observed")):
+        before = [r for r in changes if r.effective.earliest <= sighting.effective.earliest]
+        if before and value(before[-1]) != value(sighting):
+            conflicts.append(Conflict(slot, "values", (before[-1], sighting)))
+    return conflicts
+
+
+@settings(max_examples=300, deadline=None)
+@given(logs())
+def test_one_pass_slot_intervals_equal_the_standing_of_each_prefix(records):
+    for slot, ordered in _by_slot(effective_events(records)).items():
+        assert _intervals(slot, ordered) == _intervals_by_definition(slot, ordered)
+
+
+@settings(max_examples=300, deadline=None)
+@given(logs())
+def test_bounded_conflict_search_finds_what_comparing_every_pair_finds(records):
+    for slot, ordered in _by_slot(effective_events(records)).items():
+        assert slot_conflicts(slot, ordered) == _slot_conflicts_by_definition(slot, ordered)
+
+
+def test_a_vague_claim_anchored_later_still_conflicts_with_a_rival_inside_its_window():
+    log = Log()
+    log.status("b", "observer", "2017-03-01")
+    log.status("b", "member", "2017-06-09")
+    vague = log.status("b", "member", "2017")  # takes effect on 9 June, but may have happened on 1 March
+    [conflict] = [c for c in state_at(log.records, date(2018, 1, 1)).conflicts if c.reason == "values"]
+    assert [e.id for e in conflict.events][-1] == vague.id
+    for slot, ordered in _by_slot(effective_events(log.records)).items():
+        assert slot_conflicts(slot, ordered) == _slot_conflicts_by_definition(slot, ordered)
