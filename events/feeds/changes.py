@@ -8,8 +8,7 @@ from uuid import NAMESPACE_URL, uuid5
 from django.http import HttpRequest
 
 from events.domain import changes
-from events.domain.kinds import indefinite
-from events.models import Entity, Event, Office, Organisation, Status
+from events.queries import feeds as page_reads
 
 from .documents import EPOCH, Entry, Link
 from .entries import PageUrls, path_of
@@ -22,15 +21,13 @@ class ChangeEntries:
         self.found = found
         self.request = request
         self.urls = urls
-        ids = {i for change in found for i in change.event_ids}
-        self.events = {
-            str(row[0]): row for row in Event.objects.filter(id__in=ids).values_list("id", "seq", "recorded_at", "recorded_by")
-        }
-        slugs = {s for change in found for t in change.transitions for s in (t.holder, t.previous_holder) if s}
-        self.names = dict(Entity.objects.filter(slug__in=slugs).values_list("slug", "name"))
+        self.events = page_reads.event_stamps({i for change in found for i in change.event_ids})
+        self.names = page_reads.entity_names(
+            {s for change in found for t in change.transitions for s in (t.holder, t.previous_holder) if s}
+        )
         organisations = {change.organisation for change in found}
-        self.slugs = dict(Organisation.objects.filter(id__in=organisations).values_list("id", "slug"))
-        self.roles = _role_labels(organisations)
+        self.slugs = page_reads.organisation_slugs(organisations)
+        self.roles = page_reads.role_labels(organisations)
 
     def entries(self) -> list[Entry]:
         return [self.entry(change) for change in self.found if change.event_ids]
@@ -45,17 +42,17 @@ class ChangeEntries:
             id=f"urn:uuid:{uuid5(NAMESPACE_URL, f'scotimeline:change:{organisation}:{change.key}')}",
             title=f"{change.since.display()}: {said}",
             link=self.request.build_absolute_uri(at),
-            updated=max((row[2] for row in behind), default=EPOCH),
+            updated=max((event.recorded_at for event in behind), default=EPOCH),
             content=f"<p>{escape(change.since.display())}: {escape(said)}.</p><ul>{items}</ul>",
-            authors=tuple(dict.fromkeys(row[3] for row in behind)),
+            authors=tuple(dict.fromkeys(event.recorded_by for event in behind)),
             categories=((change.family, change.family),),
-            links=tuple(Link(self.urls.event(row[0]), "related", "text/html", f"event {row[1]}") for row in behind),
+            links=tuple(Link(self.urls.event(event.id), "related", "text/html", f"event {event.seq}") for event in behind),
         )
 
     def _transition(self, transition: changes.Transition) -> str:
         name = self.names.get(transition.holder, transition.holder)
         events = ", ".join(
-            f'<a href="{escape(self.urls.event(i))}">event {self.events[i][1]}</a>'
+            f'<a href="{escape(self.urls.event(i))}">event {self.events[i].seq}</a>'
             for i in transition.event_ids
             if i in self.events
         )
@@ -69,17 +66,3 @@ class ChangeEntries:
         entity = escape(self.urls.entity(transition.holder))
         return f'<li><a href="{entity}">{escape(name)}</a>{was}; from {events}</li>'
 
-
-def _role_labels(organisations: set[int]) -> dict[tuple[int, str, str], changes.RoleLabel]:
-    """What each family's roles are called: membership takes a status ("a member", "members"), office an office."""
-    roles = {
-        (org, "membership", slug): changes.RoleLabel(indefinite(label), plural)
-        for org, slug, label, plural in Status.objects.filter(organisation_id__in=organisations).values_list(
-            "organisation_id", "slug", "label", "label_plural"
-        )
-    }
-    roles.update(
-        ((org, "office", slug), changes.RoleLabel(label, label))
-        for org, slug, label in Office.objects.filter(organisation_id__in=organisations).values_list("organisation_id", "slug", "label")
-    )
-    return roles

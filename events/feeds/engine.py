@@ -22,8 +22,7 @@ from events.domain.kinds import KINDS
 from events.filters import EventFilterSet
 from events.models import Entity, Event, Organisation
 from events.queries import feeds as page_reads
-from events.queries import mentioning, newest_event
-from events.queries.prepared import PreparedQuery
+from events.queries import mentioning, newest_event, organisation_by_slug
 
 from . import entries as feed_entries
 from .changes import ChangeEntries
@@ -118,12 +117,6 @@ class FeedQuery:
 
 def _etag(*parts: object) -> str:
     return '"%s"' % blake2b("|".join(map(str, (RENDERING, *parts))).encode(), digest_size=16).hexdigest()
-
-
-# Read by every request for a page below the head, compiled once (compiling costs more than running it).
-_NEWEST_BELOW = PreparedQuery(
-    Event, lambda before: Event.objects.filter(seq__lt=before[0]).order_by("-seq").values_list("seq", "recorded_at")[:1]
-)
 
 
 _NO_SEQ = 2**63 - 1  # above every seq: "before" for the head document
@@ -223,7 +216,7 @@ class EventFeed(Feed):
     def validators(self, query: FeedQuery) -> Validators:
         before = query.window.before
         if before is not None and not query.hides_retracted:
-            [bound] = _NEWEST_BELOW.rows([before]) or [None]
+            bound = page_reads.newest_below(before)
             if bound is not None and bound[0] == before - 1:
                 # Every seq below `before` is taken and new events get higher ones: this page is final.
                 return Validators(_etag(query.url), bound[1], IMMUTABLE)
@@ -315,9 +308,10 @@ class ChangesFeed(Feed):
             raise FeedRequestError("before, after: the changes feed is not paged; use limit")
         organisation = None
         if request.GET.get("organisation"):
-            organisation = Organisation.objects.filter(slug=request.GET["organisation"]).first()
-            if organisation is None:
-                raise FeedRequestError(f"organisation: {request.GET['organisation'][:40]!r} is not an organisation")
+            try:
+                organisation = organisation_by_slug(request.GET["organisation"])
+            except Organisation.DoesNotExist:
+                raise FeedRequestError(f"organisation: {request.GET['organisation'][:40]!r} is not an organisation") from None
         return FeedQuery(request, None, window, organisation=organisation)
 
     def validators(self, query: FeedQuery) -> Validators:
@@ -327,7 +321,7 @@ class ChangesFeed(Feed):
         if query.organisation is not None:
             organisations = [query.organisation.pk]
         else:
-            organisations = Organisation.objects.values_list("pk", flat=True)
+            organisations = page_reads.organisation_ids()
         found = page_reads.recent_changes(organisations, query.window.limit)
         entries = ChangeEntries(found, query.request, page_urls(query.request)).entries()
         updated = max((e.updated for e in entries), default=validators.last_modified or EPOCH)
