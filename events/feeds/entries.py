@@ -17,6 +17,7 @@ from urllib.parse import quote
 from uuid import UUID
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 from events.domain.dates import MONTH_NAMES, InvalidDate, PartialDate
@@ -90,11 +91,23 @@ class PageUrls:
     event_template: str  # path with {id}
     entity_template: str  # path with {slug}
 
+    @classmethod
+    def for_request(cls, request: HttpRequest) -> PageUrls:
+        return cls(
+            root=request.build_absolute_uri("/")[:-1],
+            event_template=path_of("events:event", _SOME_ID).replace(_SOME_ID, "{id}"),
+            entity_template=path_of("events:entity", _SOME_SLUG).replace(_SOME_SLUG, "{slug}"),
+        )
+
     def event(self, event_id: UUID | str) -> str:
         return self.root + self.event_template.replace("{id}", str(event_id))
 
     def entity(self, slug: str) -> str:
         return self.root + self.entity_template.replace("{slug}", _path_segment(slug))
+
+
+_SOME_ID = "00000000-0000-0000-0000-000000000000"
+_SOME_SLUG = "some-slug-0"
 
 
 @lru_cache(maxsize=4096)  # a page names the same few subjects over and over

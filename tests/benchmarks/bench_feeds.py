@@ -57,7 +57,7 @@ def syndication_feed(format: str):
     from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
     from events.feeds import entries as feed_entries
-    from events.feeds.engine import EventFeed, page_urls
+    from events.feeds.declarations import EventFeed
     from events.models import Event
     from events.queries import feeds as page_reads
 
@@ -72,7 +72,7 @@ def syndication_feed(format: str):
             return request
 
         def items(self, request):
-            return feed_entries.entries(page_reads.load(Event.objects.order_by("-seq")[:PAGE]), page_urls(request))
+            return feed_entries.entries(page_reads.load(Event.objects.order_by("-seq")[:PAGE]), feed_entries.PageUrls.for_request(request))
 
         def item_title(self, entry):
             return entry.title
@@ -322,12 +322,12 @@ def measure_rendering(rounds: int) -> None:
 
     from events.feeds import entries as feed_entries
     from events.feeds.documents import Format, Head, Link, render
-    from events.feeds.engine import page_urls
     from events.models import Event
     from events.queries import feeds as page_reads
 
     request = RequestFactory().get("/feeds/events.atom", HTTP_HOST="127.0.0.1")
-    entries = feed_entries.entries(page_reads.load(Event.objects.order_by("-seq")[:PAGE]), page_urls(request))
+    urls = feed_entries.PageUrls.for_request(request)
+    entries = feed_entries.entries(page_reads.load(Event.objects.order_by("-seq")[:PAGE]), urls)
     head = Head("http://127.0.0.1/feeds/events.atom", "scotimeline: the event log", "sub", entries[0].updated,
                 (Link("http://127.0.0.1/feeds/events.atom", "self"),), "http://127.0.0.1/")
 
@@ -347,7 +347,7 @@ def measure_rendering(rounds: int) -> None:
         "feedgen rss": lambda: render(head, entries, Format.RSS),
         "feedgenerator rss": django_feed(Rss201rev2Feed),
         "entries (queries + building)": lambda: feed_entries.entries(
-            page_reads.load(Event.objects.order_by("-seq")[:PAGE]), page_urls(request)),
+            page_reads.load(Event.objects.order_by("-seq")[:PAGE]), urls),
     }, rounds)
     for name, spent in times.items():
         print(f"  {name:<30} median {statistics.median(spent):7.3f} ms   p95 {sorted(spent)[int(len(spent) * 0.95) - 1]:7.3f} ms")
