@@ -1,6 +1,6 @@
 """Benchmark the feeds with 100,000 events in the log, next to django.contrib.syndication on the same entries.
 
-    python -m tests.benchmarks.bench_feeds [--events N] [--rounds N] [--seconds S] [--no-server] [--keep]
+    python -m tests.benchmarks.bench_feeds [--events N] [--rounds N] [--seconds S] [--no-server] [--keep] [--against DIR]
 
 Builds a fresh database (a temporary SQLite file; test_<name> on PostgreSQL when DATABASE_URL is
 set) and appends the events through events.store.append_many in batches of 5,000: memberships of
@@ -16,11 +16,17 @@ run and interleaved so drift hits both sides alike, it measures:
 - a 304 (If-None-Match), an older page, the entity, kind and changes feeds;
 - against issue 5's targets: <= 5 ms uncached, <= 1 ms for a 304, no slower than syndication;
 - requests/s: in-process (one thread), and over HTTP with gunicorn and wrk when both are there.
+
+With --against DIR (another checkout, say the code before a change) it measures instead, in one run,
+the same requests through this checkout and through DIR, each in a process of its own on the same
+database, alternating request by request: old and new medians side by side, and each side's ratio
+to its syndication peer.
 """
 from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import random
 import shutil
@@ -405,6 +411,98 @@ def _etag_of(url: str) -> str:
         return response.headers["ETag"]
 
 
+# ---------------------------------------------------------------- against another checkout
+
+# Serves requests for one checkout: a JSON line [path, query, headers] in, a JSON line [ms, status, ETag] out.
+# Each checkout's own bench_feeds provides the syndication peer and the WSGI request.
+_WORKER = """
+import json, os, sys, time
+tree, database = sys.argv[1:3]
+sys.path.insert(0, tree)
+os.environ["DJANGO_SETTINGS_MODULE"] = "scotimeline.settings"
+import django
+django.setup()
+from django.conf import settings
+settings.DATABASES["default"]["NAME"] = database
+from django.core.handlers.wsgi import WSGIHandler
+from tests.benchmarks import bench_feeds
+assert bench_feeds.REPO.samefile(tree), bench_feeds.REPO
+bench_feeds._serve_syndication_too()
+handler = WSGIHandler()
+for line in sys.stdin:
+    path, query, headers = json.loads(line)
+    started = time.perf_counter()
+    status, answer, _ = bench_feeds._request(handler, path, query, **headers)
+    print(json.dumps([(time.perf_counter() - started) * 1000, status, answer.get("ETag")]), flush=True)
+"""
+
+
+class _Checkout:
+    def __init__(self, tree: Path, database: str):
+        self.tree = tree
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _WORKER, str(tree), database], cwd=tree, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},  # the other checkout is only read
+        )
+
+    def get(self, path: str, query: str = "", **headers: str) -> tuple[float, str, str]:
+        self.process.stdin.write(json.dumps([path, query, headers]) + "\n")
+        self.process.stdin.flush()
+        spent, status, etag = json.loads(self.process.stdout.readline())
+        assert status.startswith(("200", "304")), (self.tree, path, query, status)
+        return spent, status, etag
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
+
+
+def measure_against(other: Path, database: str, rounds: int) -> None:
+    """This checkout and `other`, in one run: each request alternately through one and the other
+    (which goes first alternates too), timed inside each process, around Django's WSGI handler."""
+    from events.models import Event
+
+    latest = Event.objects.order_by("-seq").values_list("seq", flat=True).first()
+    sides = {"new": _Checkout(REPO, database), "old": _Checkout(other.resolve(), database)}
+    try:
+        # Each side's own ETag: what it hashes may differ between checkouts.
+        etags = {name: side.get("/feeds/events.atom")[2] for name, side in sides.items()}
+        requests = {
+            "/feeds/events.atom": ("/feeds/events.atom", "", {}),
+            "syndication .atom": ("/syndication/events.atom", "", {}),
+            "/feeds/events.rss": ("/feeds/events.rss", "", {}),
+            "syndication .rss": ("/syndication/events.rss", "", {}),
+            "304 (If-None-Match)": ("/feeds/events.atom", "", "etag"),
+            "older page (before=seq/2)": ("/feeds/events.atom", f"before={latest // 2}", {}),
+            "entity feed (a state)": ("/feeds/entities/state-7.atom", "", {}),
+            "kind feed (office.assumed)": ("/feeds/kinds/office.assumed.atom", "", {}),
+            "filtered (min_confidence=0.9)": ("/feeds/events.atom", "min_confidence=0.9", {}),
+            "changes feed": ("/feeds/changes.atom", "", {}),
+        }
+        times: dict[tuple[str, str], list[float]] = {(name, side): [] for name in requests for side in sides}
+        for round in range(rounds + 5):
+            for name, (path, query, headers) in requests.items():
+                order = list(sides) if round % 2 else list(reversed(sides))
+                for side in order:
+                    sent = {"HTTP_IF_NONE_MATCH": etags[side]} if headers == "etag" else headers
+                    spent, status, _ = sides[side].get(path, query, **sent)
+                    assert status.startswith("304") == (headers == "etag"), (side, name, status)
+                    if round >= 5:  # the first rounds warm both
+                        times[name, side].append(spent)
+    finally:
+        for side in sides.values():
+            side.close()
+    median = {key: statistics.median(spent) for key, spent in times.items()}
+    print(f"\nThis checkout (new) against {other} (old), one run, {rounds} rounds, alternating request by request:")
+    print(f"  {'':<30} {'old':>9} {'new':>9}  new/old")
+    for name in requests:
+        old, new = median[name, "old"], median[name, "new"]
+        print(f"  {name:<30} {old:7.3f} ms {new:7.3f} ms  {new / old:5.2f}")
+    for format in ("atom", "rss"):
+        ratios = {side: median[f"/feeds/events.{format}", side] / median[f"syndication .{format}", side] for side in sides}
+        print(f"  ratio ours/syndication ({format}): old {ratios['old']:.2f}, new {ratios['new']:.2f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=100_000)
@@ -412,6 +510,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=10, help="duration of each wrk run")
     parser.add_argument("--no-server", action="store_true", help="skip the gunicorn + wrk measurement")
     parser.add_argument("--keep", action="store_true", help="keep the database, and reuse the one a --keep run left")
+    parser.add_argument("--against", type=Path, help="another checkout: measure it and this one alternately, in one run")
     args = parser.parse_args(argv)
 
     _django()
@@ -440,6 +539,10 @@ def main(argv: list[str] | None = None) -> int:
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
             print(f"Log built in {time.perf_counter() - started:.0f} s")
+        if args.against is not None:
+            connection.close()
+            measure_against(args.against, connection.settings_dict["NAME"], args.rounds)
+            return 0
         _serve_syndication_too()
         measure_requests(args.rounds)
         if connection.settings_dict["CONN_MAX_AGE"] == 0:
