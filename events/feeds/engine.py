@@ -31,7 +31,7 @@ from .entries import PageUrls, path_of
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 # Part of every ETag: bump it when what the feeds say changes, so cached copies revalidate.
-RENDERING = "1"
+RENDERING = "2"
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "public, no-cache"
 PAGING = ("limit", "before", "after")
