@@ -1,29 +1,27 @@
-"""Feed documents written with feedgen: plain entry values in, Atom or RSS bytes out.
+"""Feed documents: plain entry values in, Atom 1.0 (RFC 4287) or RSS 2.0 bytes out, written with lxml.
 
-Two things feedgen 1.0.0 gets wrong are put right here (python-feedgen issue 135): Atom
-entry links lose their rel/type/title, and RSS keeps only the feed's self link. Every text
-is made XML-safe on the way out, so no stored string can make a feed fail to render.
+Links keep their rel, type and title in both formats: RSS carries the ones besides the web page
+as atom:link (the paging links of RFC 5005 among them) and the authors as dc:creator, since its
+own <author> wants an e-mail address. Every text is made XML-safe on the way out, so no stored
+string can make a feed fail to render.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from email.utils import format_datetime  # RFC 822 dates, as RSS wants them, in English whatever the locale
 from enum import Enum
 from typing import NamedTuple
 
-from feedgen.entry import FeedEntry
-from feedgen.ext.base import BaseExtension
-from feedgen.feed import FeedGenerator
 from lxml import etree
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)  # `updated` of a document with nothing in it
-_ATOM_LINK = f"{{{ATOM_NS}}}link"
-_DC_CREATOR = f"{{{DC_NS}}}creator"
-_LINK_ATTRIBUTES = ("rel", "type", "hreflang", "title", "length")
+GENERATOR = "scotimeline"
+RSS_DOCS = "http://www.rssboard.org/rss-specification"
 
 # What XML 1.0 cannot carry: C0 controls other than tab, newline and carriage return, lone
 # surrogates, and the two non-characters U+FFFE/U+FFFF. lxml refuses them with a ValueError.
@@ -54,7 +52,9 @@ class Link(NamedTuple):
     type: str = ""
     title: str = ""
 
-    def as_feedgen(self) -> dict[str, str]:
+    @property
+    def attributes(self) -> dict[str, str]:
+        """As XML attributes: href and rel, then type and title when there are any."""
         found = {"href": self.href, "rel": self.rel}
         if self.type:
             found["type"] = self.type
@@ -95,85 +95,103 @@ class Head:
     alternate: str
 
 
-class _LinkedEntry(FeedEntry):
-    def atom_entry(self, extensions=True):
-        element = super().atom_entry(extensions)
-        # feedgen writes one <link href> per link, in order, but loses the other attributes.
-        for node, link in zip(element.iterchildren("link"), self.link() or ()):
-            for name in _LINK_ATTRIBUTES:
-                if name in link:
-                    node.set(name, link[name])
-        return element
-
-
-class _RssNamespaces(BaseExtension):
-    """Declares dc: on the RSS root, for the items' dc:creator (RSS's own <author> wants an e-mail address)."""
-
-    def extend_ns(self):
-        return {"dc": DC_NS}
-
-
-class _LinkedFeed(FeedGenerator):
-    def __init__(self):
-        super().__init__()
-        # No entry extension: feedgen skips it for entries (it raises ImportError, which add_entry ignores).
-        self.register_extension("scotimeline", _RssNamespaces, None, atom=False, rss=True)
-
-    def _create_rss(self, extensions=True):
-        rss, doc = super()._create_rss(extensions)
-        channel = rss.find("channel")
-        items = channel.findall("item")
-        # The channel and each item carry one <link>, the web page; the others ride along as atom:link.
-        _add_atom_links(channel, _besides_alternate(self.link()), before=items[0] if items else None)
-        for item, entry in zip(items, self.entry()):
-            _add_atom_links(item, _besides_alternate(entry.link()))
-            for author in entry.author() or ():
-                etree.SubElement(item, _DC_CREATOR).text = author["name"]
-        return rss, doc
-
-
-def _besides_alternate(links) -> list[dict[str, str]]:
-    return [link for link in links or () if link.get("rel") != "alternate"]
-
-
-def _add_atom_links(parent, links: Iterable[dict[str, str]], before=None) -> None:
-    present = {(node.get("rel"), node.get("href")) for node in parent.iterfind(_ATOM_LINK)}
-    for link in links:
-        if (link.get("rel"), link["href"]) in present:
-            continue  # feedgen already wrote it (the self link), or a fixed feedgen does
-        node = etree.Element(_ATOM_LINK, {name: link[name] for name in ("href", *_LINK_ATTRIBUTES) if link.get(name)})
-        if before is None:
-            parent.append(node)
-        else:
-            before.addprevious(node)
-
-
 def render(head: Head, entries: Sequence[Entry], format: Format) -> bytes:
     """The feed document, entries in the order given."""
+    head = _xml_safe_head(head)
+    write = _atom if format is Format.ATOM else _rss
     try:
-        return _render(head, entries, format)
+        root = write(head, entries)
     except ValueError:
         # lxml refuses any text XML cannot carry (it checks every one, in C, as it takes it): only
         # then are the entries' texts made XML-safe, and the document written again.
-        return _render(head, [_xml_safe_entry(entry) for entry in entries], format)
+        root = write(head, [_xml_safe_entry(entry) for entry in entries])
+    return etree.tostring(root, encoding="UTF-8", xml_declaration=True)
 
 
-def _render(head: Head, entries: Sequence[Entry], format: Format) -> bytes:
-    feed = _LinkedFeed()
-    feed.id(xml_safe(head.id))
-    feed.title(xml_safe(head.title))
-    feed.subtitle(xml_safe(head.subtitle))
-    feed.updated(head.updated)
-    # feedgen takes the RSS channel link from the last link given: the web page goes last.
-    alternate = Link(head.alternate, "alternate", "text/html")
-    feed.link([link.made_xml_safe().as_feedgen() for link in (*head.links, alternate)])
-    feed.generator("scotimeline (python-feedgen)")
-    # Not feed.entry(): it offers every entry each feed extension, and ours, with no entry part,
-    # answers with an ImportError it catches, fifty times a page.
-    feed._FeedGenerator__feed_entries = [_feedgen_entry(entry, format) for entry in entries]
-    if format is Format.RSS:
-        return feed.rss_str(encoding="UTF-8")
-    return feed.atom_str(encoding="UTF-8")
+# Atom: every element in the Atom namespace, declared once on the root.
+
+_FEED, _ID, _TITLE, _UPDATED, _LINK, _GENERATOR, _SUBTITLE, _ENTRY, _AUTHOR, _NAME, _CONTENT, _CATEGORY = (
+    f"{{{ATOM_NS}}}{name}"
+    for name in ("feed", "id", "title", "updated", "link", "generator", "subtitle", "entry", "author", "name", "content", "category")
+)
+
+
+def _atom(head: Head, entries: Sequence[Entry]):
+    feed = etree.Element(_FEED, nsmap={None: ATOM_NS})
+    _text(feed, _ID, head.id)
+    _text(feed, _TITLE, head.title)
+    _text(feed, _UPDATED, head.updated.isoformat())
+    for link in (*head.links, Link(head.alternate, "alternate", "text/html")):
+        etree.SubElement(feed, _LINK, link.attributes)
+    _text(feed, _GENERATOR, GENERATOR)
+    if head.subtitle:
+        _text(feed, _SUBTITLE, head.subtitle)
+    for entry in entries:
+        item = etree.SubElement(feed, _ENTRY)
+        _text(item, _ID, entry.id)
+        _text(item, _TITLE, entry.title)
+        _text(item, _UPDATED, entry.updated.isoformat())
+        for author in entry.authors:
+            _text(etree.SubElement(item, _AUTHOR), _NAME, author)
+        _text(item, _CONTENT, entry.content, type="html")
+        etree.SubElement(item, _LINK, href=entry.link, rel="alternate", type="text/html")
+        for link in entry.links:
+            etree.SubElement(item, _LINK, link.attributes)
+        for term, label in entry.categories:
+            etree.SubElement(item, _CATEGORY, term=term, label=label)
+    return feed
+
+
+# RSS: its own elements carry no namespace; the links and creators borrow Atom's and Dublin Core's.
+
+_ATOM_LINK = f"{{{ATOM_NS}}}link"
+_DC_CREATOR = f"{{{DC_NS}}}creator"
+
+
+def _rss(head: Head, entries: Sequence[Entry]):
+    rss = etree.Element("rss", nsmap={"dc": DC_NS, "atom": ATOM_NS}, version="2.0")
+    channel = etree.SubElement(rss, "channel")
+    _text(channel, "title", head.title)
+    _text(channel, "link", head.alternate)
+    _text(channel, "description", head.subtitle)
+    # The self link up front, the paging links after the channel's own metadata: where they have always been.
+    for link in [link for link in head.links if link.rel == "self"][:1]:
+        etree.SubElement(channel, _ATOM_LINK, link.attributes)
+    _text(channel, "docs", RSS_DOCS)
+    _text(channel, "generator", GENERATOR)
+    _text(channel, "lastBuildDate", format_datetime(head.updated))
+    for link in head.links:
+        if link.rel not in ("self", "alternate"):
+            etree.SubElement(channel, _ATOM_LINK, link.attributes)
+    for entry in entries:
+        item = etree.SubElement(channel, "item")
+        _text(item, "title", entry.title)
+        _text(item, "link", entry.link)
+        _text(item, "description", entry.content)
+        _text(item, "guid", entry.id, isPermaLink="false")
+        for _, label in entry.categories:
+            _text(item, "category", label)
+        _text(item, "pubDate", format_datetime(entry.updated))
+        for link in entry.links:
+            etree.SubElement(item, _ATOM_LINK, link.attributes)
+        for author in entry.authors:
+            _text(item, _DC_CREATOR, author)
+    return rss
+
+
+def _text(parent, tag: str, text: str, **attributes: str) -> None:
+    etree.SubElement(parent, tag, attributes).text = text
+
+
+def _xml_safe_head(head: Head) -> Head:
+    return Head(
+        id=xml_safe(head.id),
+        title=xml_safe(head.title),
+        subtitle=xml_safe(head.subtitle),
+        updated=head.updated,
+        links=tuple(link.made_xml_safe() for link in head.links),
+        alternate=xml_safe(head.alternate),
+    )
 
 
 def _xml_safe_entry(entry: Entry) -> Entry:
@@ -186,42 +204,3 @@ def _xml_safe_entry(entry: Entry) -> Entry:
         categories=tuple((xml_safe(term), xml_safe(label)) for term, label in entry.categories),
         links=tuple(link.made_xml_safe() for link in entry.links),
     )
-
-
-# feedgen keeps an entry's fields in name-mangled attributes (_FeedEntry__*); its defaults, read once.
-_BLANK_ENTRY = {name: value for name, value in vars(FeedEntry()).items() if name != "_FeedEntry__atom_updated"}
-
-
-def _feedgen_entry(entry: Entry, format: Format) -> _LinkedEntry:
-    """`entry` as a feedgen entry, with the fields feedgen's setters would store, set in one step.
-
-    The setters check and copy each value (ensure_format), which cost as much as writing the entry's
-    XML; our values are already valid. tests/feeds/test_feed_documents.py checks that the fields and
-    the XML are the same as through the setters, so a feedgen that stores them differently fails there.
-    """
-    links = [{"href": entry.link, "rel": "alternate", "type": "text/html"}, *(link.as_feedgen() for link in entry.links)]
-    categories = [{"term": term, "label": label} for term, label in entry.categories]
-    item = _LinkedEntry.__new__(_LinkedEntry)
-    item.__dict__ = {
-        **_BLANK_ENTRY,
-        "_FeedEntry__atom_id": entry.id,
-        "_FeedEntry__rss_guid": {"guid": entry.id, "permalink": False},
-        "_FeedEntry__atom_title": entry.title,
-        "_FeedEntry__rss_title": entry.title,
-        "_FeedEntry__atom_updated": entry.updated,
-        "_FeedEntry__rss_lastBuildDate": entry.updated,
-        "_FeedEntry__atom_content": {"content": entry.content, "type": "html"},
-        "_FeedEntry__rss_content": {"content": entry.content, "type": "html"},
-        "_FeedEntry__atom_link": links,
-        # As the setter does: RSS's one <link> is the last alternate one.
-        "_FeedEntry__rss_link": [link["href"] for link in links if link["rel"] == "alternate"][-1],
-        "_FeedEntry__atom_author": [{"name": name} for name in entry.authors],
-        "_FeedEntry__rss_author": [],  # RSS wants e-mail addresses: _LinkedFeed writes dc:creator instead
-        "_FeedEntry__atom_category": categories or None,  # None, as when the setter is never called
-        "_FeedEntry__rss_category": [{"value": category["label"]} for category in categories] or None,
-        "_FeedEntry__extensions": {},
-        "_FeedEntry__extensions_register": {},
-    }
-    if format is Format.RSS:
-        item.__dict__["_FeedEntry__atom_published"] = item.__dict__["_FeedEntry__rss_pubDate"] = entry.updated
-    return item

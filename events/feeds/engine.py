@@ -1,44 +1,43 @@
-"""The feeds, declared: what each is about, its title and its web page, in a few lines each.
+"""The feed engine: parses a request for a declared feed (events.feeds.declarations), derives its
+HTTP validators and writes the document, as django.contrib.syndication's Feed view does for its hooks.
 
-One engine reads the declarations, in the spirit of django.contrib.syndication: event feeds
-filter through EventFilterSet (the API's), page by seq (RFC 5005: `before`/`after` keys, never
-offsets) and derive the HTTP validators from the log's head in one query, so a 304 costs
-one indexed read. The README's "Feeds" section states the paging and caching contract.
+Event feeds filter through EventFilterSet (the API's), page by seq (RFC 5005: `before`/`after`
+keys, never offsets) and derive the HTTP validators from the log's head in one query, so a 304
+costs one indexed read. The README's "Feeds" section states the paging and caching contract.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from hashlib import blake2b
 from typing import Any
 
-from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, QueryDict
-from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import CharField, IntegerField, Q, TextField
+from django.http import HttpRequest, QueryDict
 
-from events.domain.kinds import KINDS
 from events.filters import EventFilterSet
-from events.models import Entity, Event, Organisation
+from events.models import Event, Organisation
 from events.queries import feeds as page_reads
-from events.queries import mentioning, newest_event
-from events.queries.prepared import PreparedQuery
+from events.queries import newest_event, organisation_by_slug
 
 from . import entries as feed_entries
 from .changes import ChangeEntries
 from .documents import EPOCH, Format, Head, Link, render
-from .entries import path_of
+from .entries import PageUrls, path_of
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 # Part of every ETag: bump it when what the feeds say changes, so cached copies revalidate.
-RENDERING = "1"
+RENDERING = "2"
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "public, no-cache"
 PAGING = ("limit", "before", "after")
 
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,18}")
+_NO_SEQ = 2**63 - 1  # above every seq: "before" for the head document
 
 
 class FeedRequestError(ValueError):
@@ -82,11 +81,13 @@ class Validators:
 
 @dataclass(frozen=True)
 class FeedQuery:
-    """A parsed feed request: the feed's object (an entity, a kind), the window and what to filter."""
+    """A parsed feed request: the feed's object (an entity, a kind), the events it lists, the window
+    and what to filter."""
 
     request: HttpRequest
     obj: Any
     window: Window
+    events: Q = Q()  # what the feed's declaration lists for `obj`
     filterset: EventFilterSet | None = None  # None when the request filters nothing
     organisation: Organisation | None = None
 
@@ -120,35 +121,19 @@ def _etag(*parts: object) -> str:
     return '"%s"' % blake2b("|".join(map(str, (RENDERING, *parts))).encode(), digest_size=16).hexdigest()
 
 
-# Read by every request for a page below the head, compiled once (compiling costs more than running it).
-_NEWEST_BELOW = PreparedQuery(
-    Event, lambda before: Event.objects.filter(seq__lt=before[0]).order_by("-seq").values_list("seq", "recorded_at")[:1]
-)
-
-
-_NO_SEQ = 2**63 - 1  # above every seq: "before" for the head document
-
-
 def _log_head_validators(query: FeedQuery) -> Validators:
     """The document may change with any append: its validators follow the log's newest event."""
     seq, recorded_at = newest_event()
     return Validators(_etag(query.url, seq), recorded_at, REVALIDATE)
 
 
-_SOME_ID = "00000000-0000-0000-0000-000000000000"
-_SOME_SLUG = "some-slug-0"
-
-
-def page_urls(request: HttpRequest) -> feed_entries.PageUrls:
-    return feed_entries.PageUrls(
-        root=request.build_absolute_uri("/")[:-1],
-        event_template=path_of("events:event", _SOME_ID).replace(_SOME_ID, "{id}"),
-        entity_template=path_of("events:entity", _SOME_SLUG).replace(_SOME_SLUG, "{slug}"),
-    )
-
-
 class Feed:
-    """A feed declaration. Subclasses say what the feed is about; the engine methods do the rest."""
+    """What every feed declares: its title, subtitle and web page, and the object its URL names.
+
+    A feed lists events (EventListing) or derived changes (ChangeListing). Subclasses declare the
+    hooks; the engine's steps (`query`, `validators`, `document`, which the view calls) read them
+    and are not hooks.
+    """
 
     title = "scotimeline"
     subtitle = ""
@@ -164,7 +149,7 @@ class Feed:
         """The path of the web page this feed mirrors."""
         return path_of("events:timeline")
 
-    # The engine: parse, validate, render.
+    # The engine's steps.
 
     def query(self, request: HttpRequest, **kwargs: Any) -> FeedQuery:
         raise NotImplementedError
@@ -186,69 +171,51 @@ class Feed:
         )
 
 
-class EventFeed(Feed):
-    """The event log, newest first by seq, one entry per event, corrections and retractions included."""
+class EventListing(Feed):
+    """A feed of events, newest first by seq, one entry per event, corrections and retractions included.
 
-    title = "the event log"
-    subtitle = (
-        "Every recorded event, newest first by sequence number, corrections and retractions included. "
-        "Filter with the parameters of /api/events/."
-    )
+    A subclass declares which events with `events(obj)`, and only there: every page, older or newer,
+    filtered or not, lists what it says.
+    """
 
-    def events(self, obj: Any) -> QuerySet[Event]:
-        return Event.objects.filter(**self.plain_filter(obj))
+    def events(self, obj: Any) -> Q:
+        """The events this feed lists for `obj`, as a filter on Event; every event unless declared.
 
-    def plain_filter(self, obj: Any) -> dict[str, str] | None:
-        """The feed's events as lookups on EventRow fields (field=value, strings), or None when they take more."""
-        return {}
+        A filter of plain field=value lookups on EventRow fields (`Q(kind=...)`) is read by SQL
+        compiled once (events.queries.feeds.newest); any other through the ORM. The engine picks.
+        """
+        return Q()
 
     def query(self, request: HttpRequest, **kwargs: Any) -> FeedQuery:
         window = Window.from_query(request.GET)
         obj = self.get_object(**kwargs)
+        events = self.events(obj)
         if not set(request.GET).intersection(EventFilterSet.base_filters):
             # Nothing to filter: skip building the FilterSet's form, most of an unfiltered 304's cost.
-            return FeedQuery(request, obj, window)
+            return FeedQuery(request, obj, window, events)
         params = request.GET.copy()
         for name in PAGING:
             params.pop(name, None)
         # A feed is the log as recorded: retracted events and the retractions both stay in it.
         params.setdefault("include_retracted", "true")
-        filterset = EventFilterSet(params, queryset=self.events(obj))
+        filterset = EventFilterSet(params, queryset=Event.objects.filter(events))
         if not filterset.is_valid():
             raise FeedRequestError(
                 "; ".join(f"{name}: {' '.join(messages)}" for name, messages in filterset.errors.items())
             )
-        return FeedQuery(request, obj, window, filterset)
+        return FeedQuery(request, obj, window, events, filterset)
 
     def validators(self, query: FeedQuery) -> Validators:
         before = query.window.before
         if before is not None and not query.hides_retracted:
-            [bound] = _NEWEST_BELOW.rows([before]) or [None]
+            bound = page_reads.newest_below(before)
             if bound is not None and bound[0] == before - 1:
                 # Every seq below `before` is taken and new events get higher ones: this page is final.
                 return Validators(_etag(query.url), bound[1], IMMUTABLE)
         return _log_head_validators(query)
 
-    def page(self, query: FeedQuery) -> tuple[list[page_reads.EventRow], bool]:
-        """The window's events, newest first, and whether older ones match too."""
-        window = query.window
-        lookups = self.plain_filter(query.obj) if query.filterset is None else None
-        if lookups is not None and window.after is None:
-            # The head of the log or of a kind, what most subscribers poll: by SQL compiled once.
-            rows = page_reads.newest(lookups, window.before or _NO_SEQ, window.limit + 1)
-            return rows[: window.limit], len(rows) > window.limit
-        events = query.filterset.qs if query.filterset is not None else self.events(query.obj)
-        if window.after is not None:
-            rows = page_reads.load(events.filter(seq__gt=window.after).order_by("seq")[: window.limit])
-            rows.reverse()
-            return rows, events.filter(seq__lte=window.after).exists()
-        if window.before is not None:
-            events = events.filter(seq__lt=window.before)
-        rows = page_reads.load(events.order_by("-seq")[: window.limit + 1])
-        return rows[: window.limit], len(rows) > window.limit
-
     def document(self, query: FeedQuery, format: Format, validators: Validators) -> bytes:
-        rows, older = self.page(query)
+        rows, older = _page(query)
         media_type = format.media_type
         links = [Link(query.url_with(), "first", media_type)]
         if older:
@@ -259,55 +226,67 @@ class EventFeed(Feed):
         elif query.window.after is not None:
             links.append(Link(query.url, "previous", media_type))  # caught up: poll this page again
         updated = rows[0].recorded_at if rows else validators.last_modified or EPOCH
-        entries = feed_entries.entries(rows, page_urls(query.request))
+        entries = feed_entries.entries(rows, PageUrls.for_request(query.request))
         return render(self._head(query, format, updated, links), entries, format)
 
 
-class EntityFeed(EventFeed):
-    subtitle = "Events about this entity, as subject or named in the payload, newest first."
-
-    def get_object(self, slug: str) -> Entity:
-        return get_object_or_404(Entity, slug=slug)
-
-    def title_for(self, entity: Entity) -> str:
-        return f"events about {entity.name}"
-
-    def alternate(self, entity: Entity) -> str:
-        return path_of("events:entity", entity.slug)
-
-    def events(self, entity: Entity) -> QuerySet[Event]:
-        return Event.objects.filter(mentioning(entity))
-
-    def plain_filter(self, entity: Entity) -> None:
-        return None  # subject or payload, by entity type
-
-
-class KindFeed(EventFeed):
-    subtitle = "Events of one kind, newest first."
-
-    def get_object(self, kind: str):
-        if kind not in KINDS:
-            raise Http404(f"no kind {kind!r}")
-        return KINDS[kind]
-
-    def title_for(self, kind) -> str:
-        return f"{kind.label} events"
-
-    def plain_filter(self, kind) -> dict[str, str]:
-        return {"kind": kind.name}
+def _page(query: FeedQuery) -> tuple[list[page_reads.EventRow], bool]:
+    """The window's events, newest first, and whether older ones match too."""
+    window = query.window
+    lookups = plain_lookups(query.events) if query.filterset is None else None
+    if lookups is not None and window.after is None:
+        # The head of the log or of a kind, what most subscribers poll: by SQL compiled once.
+        rows = page_reads.newest(lookups, window.before or _NO_SEQ, window.limit + 1)
+        return rows[: window.limit], len(rows) > window.limit
+    events = query.filterset.qs if query.filterset is not None else Event.objects.filter(query.events)
+    if window.after is not None:
+        rows = page_reads.load(events.filter(seq__gt=window.after).order_by("seq")[: window.limit])
+        rows.reverse()
+        return rows, events.filter(seq__lte=window.after).exists()
+    if window.before is not None:
+        events = events.filter(seq__lt=window.before)
+    rows = page_reads.load(events.order_by("-seq")[: window.limit + 1])
+    return rows[: window.limit], len(rows) > window.limit
 
 
-class ChangesFeed(Feed):
-    """Derived changes of the replayed state, newest date first; not paged (`limit` only)."""
+def plain_lookups(events: Q) -> dict[str, str | int] | None:
+    """`events` as the field=value lookups events.queries.feeds.newest reads, or None when it says more:
+    an AND of equalities, each on a different EventRow field that is a text or whole-number column of
+    Event, with a value of that type. `Q()` (every event) is `{}`."""
+    if events.negated or (len(events.children) > 1 and events.connector != Q.AND):
+        return None
+    lookups: dict[str, str | int] = {}
+    for child in events.children:
+        if not isinstance(child, tuple):
+            return None  # a nested Q
+        name, value = child
+        if name in lookups or type(value) is not _row_columns().get(name):
+            return None
+        lookups[name] = value
+    return lookups
 
-    title = "changes"
-    subtitle = (
-        "Each change of the organisation's state as replayed from the events (who joined, left, "
-        "took office), newest date first, with the events behind it."
-    )
 
-    def alternate(self, obj: Any) -> str:
-        return path_of("events:state")
+@cache
+def _row_columns() -> dict[str, type]:
+    """EventRow's fields that are Event's text or whole-number columns, with the type their values take."""
+    found: dict[str, type] = {}
+    for name in page_reads.EventRow._fields:
+        try:
+            field = Event._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue  # read through a join (subject_slug) or derived (date)
+        if field.attname != name:
+            continue  # corrects, retracts: EventRow holds the amended event, not its key
+        column = field.target_field if field.is_relation else field
+        if isinstance(column, (CharField, TextField)):
+            found[name] = str
+        elif isinstance(column, IntegerField):
+            found[name] = int
+    return found
+
+
+class ChangeListing(Feed):
+    """A feed of the derived changes of the replayed state, newest date first; not paged (`limit` only)."""
 
     def query(self, request: HttpRequest, **kwargs: Any) -> FeedQuery:
         window = Window.from_query(request.GET)
@@ -315,10 +294,11 @@ class ChangesFeed(Feed):
             raise FeedRequestError("before, after: the changes feed is not paged; use limit")
         organisation = None
         if request.GET.get("organisation"):
-            organisation = Organisation.objects.filter(slug=request.GET["organisation"]).first()
-            if organisation is None:
-                raise FeedRequestError(f"organisation: {request.GET['organisation'][:40]!r} is not an organisation")
-        return FeedQuery(request, None, window, organisation=organisation)
+            try:
+                organisation = organisation_by_slug(request.GET["organisation"])
+            except Organisation.DoesNotExist:
+                raise FeedRequestError(f"organisation: {request.GET['organisation'][:40]!r} is not an organisation") from None
+        return FeedQuery(request, self.get_object(**kwargs), window, organisation=organisation)
 
     def validators(self, query: FeedQuery) -> Validators:
         return _log_head_validators(query)
@@ -327,36 +307,8 @@ class ChangesFeed(Feed):
         if query.organisation is not None:
             organisations = [query.organisation.pk]
         else:
-            organisations = Organisation.objects.values_list("pk", flat=True)
+            organisations = page_reads.organisation_ids()
         found = page_reads.recent_changes(organisations, query.window.limit)
-        entries = ChangeEntries(found, query.request, page_urls(query.request)).entries()
+        entries = ChangeEntries(found, query.request, PageUrls.for_request(query.request)).entries()
         updated = max((e.updated for e in entries), default=validators.last_modified or EPOCH)
         return render(self._head(query, format, updated, []), entries, format)
-
-
-@dataclass(frozen=True)
-class Discovery:
-    """A feed a web page announces with <link rel="alternate">."""
-
-    title: str
-    href: str
-    type: str
-
-
-def discovery(entity: Entity | None = None) -> list[Discovery]:
-    """The feeds a page advertises: the log (Atom, RSS), the changes and, on an entity's page, its own."""
-    found = [
-        Discovery("scotimeline: the event log (Atom)", reverse("feeds:events", args=[Format.ATOM]), Format.ATOM.media_type),
-        Discovery("scotimeline: the event log (RSS)", reverse("feeds:events", args=[Format.RSS]), Format.RSS.media_type),
-        Discovery("scotimeline: changes (Atom)", reverse("feeds:changes", args=[Format.ATOM]), Format.ATOM.media_type),
-    ]
-    if entity is not None:
-        found.insert(
-            0,
-            Discovery(
-                f"scotimeline: events about {entity.name} (Atom)",
-                reverse("feeds:entity", args=[entity.slug, Format.ATOM]),
-                Format.ATOM.media_type,
-            ),
-        )
-    return found

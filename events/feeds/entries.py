@@ -1,5 +1,6 @@
 """What a feed says about one event: a readable title, the assertion with its date as written,
-its source and confidence, and for a correction or a retraction what it changes and why.
+its source and confidence, and for a correction or a retraction what it changes and why. The
+entry's body is templates/feeds/event_entry.html, given texts and autoescaped.
 
 An entry depends only on its event and the events it amends, never on later events, so a
 page of entries never changes once written (the feeds cache full pages for a year). The rows
@@ -9,14 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from functools import lru_cache
-from html import escape
 from typing import Any, NamedTuple
 from urllib.parse import quote
 from uuid import UUID
 
 from django.conf import settings
+from django.http import HttpRequest
+from django.template.backends.django import Template
+from django.template.loader import get_template
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 from events.domain.dates import MONTH_NAMES, InvalidDate, PartialDate
@@ -90,6 +92,14 @@ class PageUrls:
     event_template: str  # path with {id}
     entity_template: str  # path with {slug}
 
+    @classmethod
+    def for_request(cls, request: HttpRequest) -> PageUrls:
+        return cls(
+            root=request.build_absolute_uri("/")[:-1],
+            event_template=path_of("events:event", _SOME_ID).replace(_SOME_ID, "{id}"),
+            entity_template=path_of("events:entity", _SOME_SLUG).replace(_SOME_SLUG, "{slug}"),
+        )
+
     def event(self, event_id: UUID | str) -> str:
         return self.root + self.event_template.replace("{id}", str(event_id))
 
@@ -97,15 +107,13 @@ class PageUrls:
         return self.root + self.entity_template.replace("{slug}", _path_segment(slug))
 
 
+_SOME_ID = "00000000-0000-0000-0000-000000000000"
+_SOME_SLUG = "some-slug-0"
+
+
 @lru_cache(maxsize=4096)  # a page names the same few subjects over and over
 def _path_segment(slug: str) -> str:
     return quote(slug, safe="")
-
-
-# For the texts a page repeats (names, titles, their URLs, labels, recorders): each is escaped
-# once, not once an entry. Notes and locators, one per event, are escaped as met; payload texts
-# (a meeting's name, at most 500 characters) go through the cache too, bounded by its size.
-escape_name = lru_cache(maxsize=4096)(escape)
 
 
 def web_link(url: str) -> bool:
@@ -113,7 +121,15 @@ def web_link(url: str) -> bool:
     return url.lower().startswith(("http://", "https://"))
 
 
-def event_entry(event: EventRow, labels: Labels, urls: PageUrls) -> Entry:
+class Amended(NamedTuple):
+    """The event a correction or retraction amends, as its entry's body names it."""
+
+    url: str
+    seq: str
+    headline: str
+
+
+def event_entry(event: EventRow, labels: Labels, urls: PageUrls, template: Template) -> Entry:
     kind = kind_of(event.kind)
     event_id = str(event.id)
     said = headline(event, labels)
@@ -134,41 +150,43 @@ def event_entry(event: EventRow, labels: Labels, urls: PageUrls) -> Entry:
         title=title,
         link=urls.event(event_id),
         updated=event.recorded_at,
-        content=content(event, said, labels, urls),
+        content=template.render(body(event, said, labels, urls)),
         authors=(event.recorded_by,),
         categories=((event.kind, kind.label),),
         links=tuple(links),
     )
 
 
-def content(event: EventRow, said: str, labels: Labels, urls: PageUrls) -> str:
-    """The entry's HTML: every stored text is escaped here, once."""
-    rows = [
-        ("Subject", f'<a href="{escape_name(urls.entity(event.subject_slug))}">{escape_name(event.subject_name)}</a>'),
-        ("Date", _date_as_written(event.date)),  # digits and month names: nothing to escape
-    ]
-    rows += [
-        (_field_name(spec.name), escape_name(labels.show(spec, event.payload[spec.name], event.organisation_id)))
-        for spec in kind_of(event.kind).fields
-        if spec.name in event.payload
-    ]
-    rows += [
-        ("Source", _source(event.source_title, event.source_url, event.locator)),
-        ("Confidence", f"{event.confidence:.2f}"),
-        ("Recorded", f"by {escape_name(event.recorded_by)}, {event.recorded_at.isoformat(' ', 'seconds')[:19]} UTC, seq {event.seq}"),
-    ]
-    if event.note:
-        rows.append(("Note", escape(event.note)))
-    items = "".join([f"<li>{name}: {value}</li>" for name, value in rows])
-    parts = [f"<p>{escape(said)}</p><ul>{items}</ul>"]
-    if event.corrects is not None:
-        changed = "; ".join(escape(c) for c in corrected_fields(event.corrects, event, labels)) or "no field of the assertion"
-        why = f" Why: {escape(event.note)}" if event.note else ""
-        parts.append(f"<p>Corrects {_event_link(event.corrects, labels, urls)}. Changes: {changed}.{why}</p>")
-    if event.retracts is not None:
-        # Why is the retraction's reason, listed above with its payload.
-        parts.append(f"<p>Retracts {_event_link(event.retracts, labels, urls)}; replay ignores it from now on.</p>")
-    return "".join(parts)
+def body(event: EventRow, said: str, labels: Labels, urls: PageUrls) -> dict[str, Any]:
+    """What templates/feeds/event_entry.html shows of an event: texts, which the template escapes."""
+    corrects, retracts = event.corrects, event.retracts
+    return {
+        "said": said,
+        "subject": event.subject_name,
+        "subject_url": urls.entity(event.subject_slug),
+        "date": _date_as_written(event.date),
+        "fields": [
+            (_field_name(spec.name), labels.show(spec, event.payload[spec.name], event.organisation_id))
+            for spec in kind_of(event.kind).fields
+            if spec.name in event.payload
+        ],
+        "source": event.source_title,
+        "source_url": event.source_url if web_link(event.source_url) else "",
+        "locator": event.locator,
+        "confidence": f"{event.confidence:.2f}",
+        "recorded_by": event.recorded_by,
+        "recorded_at": event.recorded_at.isoformat(" ", "seconds")[:19],
+        "seq": str(event.seq),  # text: a number would be localized, at five times the cost
+        "note": event.note,
+        "corrects": _amended(corrects, labels, urls) if corrects is not None else None,
+        "changes": "; ".join(corrected_fields(corrects, event, labels)) if corrects is not None else "",
+        # Why is the retraction's reason, listed with its payload.
+        "retracts": _amended(retracts, labels, urls) if retracts is not None else None,
+    }
+
+
+def _amended(event: EventRow, labels: Labels, urls: PageUrls) -> Amended:
+    return Amended(urls.event(event.id), str(event.seq), headline(event, labels))
 
 
 def corrected_fields(old: EventRow, new: EventRow, labels: Labels) -> list[str]:
@@ -210,16 +228,7 @@ def _date_as_written(date: PartialDate) -> str:
     return f"{shown} (between {first.day} {MONTH_NAMES[first.month]} {first.year} and {last.day} {MONTH_NAMES[last.month]} {last.year})"
 
 
-def _source(title: str, url: str, locator: str) -> str:
-    name = escape_name(title)
-    shown = f'<a href="{escape_name(url)}">{name}</a>' if web_link(url) else name
-    return shown + (f", {escape(locator)}" if locator else "")
-
-
-def _event_link(event: EventRow, labels: Labels, urls: PageUrls) -> str:
-    return f'<a href="{escape(urls.event(event.id))}">event {event.seq}</a> ({escape(headline(event, labels))})'
-
-
 def entries(events: Sequence[EventRow], urls: PageUrls) -> list[Entry]:
     labels = Labels(events)
-    return [event_entry(event, labels, urls) for event in events]
+    template = get_template("feeds/event_entry.html")  # compiled once: the cached loader keeps it
+    return [event_entry(event, labels, urls, template) for event in events]

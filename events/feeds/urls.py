@@ -2,7 +2,7 @@
 from django.urls import path, register_converter
 
 from .documents import Format
-from .engine import ChangesFeed, EntityFeed, EventFeed, KindFeed
+from .declarations import ChangesFeed, EntityFeed, EventFeed, KindFeed
 from .views import serve
 
 

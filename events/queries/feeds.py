@@ -1,4 +1,5 @@
-"""The reads behind the feeds: pages of events as plain rows, the values' labels, recent changes.
+"""The reads behind the feeds: pages of events as plain rows, the values' labels, recent changes
+and what their entries name (the events behind, holders, organisations, roles).
 
 Events are read as plain rows (`load`, `newest`), not model instances: a page costs one or two
 small queries and no ORM object building, which is most of what a feed request would otherwise
@@ -6,7 +7,7 @@ spend. The fixed-shape reads are prepared queries (events.queries.prepared), com
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -16,10 +17,10 @@ from django.db import connections, router
 from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
 
-from events.domain.changes import Change, Transition, group
+from events.domain.changes import Change, RoleLabel, Transition, group
 from events.domain.dates import PartialDate
-from events.domain.kinds import FieldType, kind_of
-from events.models import Entity, Event, MeetingType, Office, SlotInterval, Status
+from events.domain.kinds import FieldType, indefinite, kind_of
+from events.models import Entity, Event, MeetingType, Office, Organisation, SlotInterval, Status
 
 from .prepared import PreparedQuery
 
@@ -244,3 +245,60 @@ def value_labels(events: Iterable[EventRow]) -> dict[tuple[FieldType, int | None
         rows = Entity.objects.filter(slug__in=places).values_list("slug", "name")
         labels.update(((FieldType.PLACE, None, slug), name) for slug, name in rows)
     return labels
+
+
+class EventStamp(NamedTuple):
+    """What a change's entry shows of an event behind it: a link, its seq, when and by whom it was recorded."""
+
+    id: UUID
+    seq: int
+    recorded_at: datetime
+    recorded_by: str
+
+
+def event_stamps(ids: Iterable[str]) -> dict[str, EventStamp]:
+    """The events with these ids, by id as text (as a change names them). One query."""
+    rows = Event.objects.filter(id__in=ids).values_list(*EventStamp._fields)
+    return {str(row[0]): EventStamp(*row) for row in rows}
+
+
+def entity_names(slugs: Iterable[str]) -> dict[str, str]:
+    """The names of the entities with these slugs, by slug. One query."""
+    return dict(Entity.objects.filter(slug__in=slugs).values_list("slug", "name"))
+
+
+def organisation_slugs(ids: Iterable[int]) -> dict[int, str]:
+    """The slugs of the organisations with these primary keys, by key. One query."""
+    return dict(Organisation.objects.filter(id__in=ids).values_list("id", "slug"))
+
+
+def role_labels(organisations: Collection[int]) -> dict[tuple[int, str, str], RoleLabel]:
+    """What each family's roles are called: membership takes a status ("a member", "members"), office an office."""
+    roles = {
+        (org, "membership", slug): RoleLabel(indefinite(label), plural)
+        for org, slug, label, plural in Status.objects.filter(organisation_id__in=organisations).values_list(
+            "organisation_id", "slug", "label", "label_plural"
+        )
+    }
+    roles.update(
+        ((org, "office", slug), RoleLabel(label, label))
+        for org, slug, label in Office.objects.filter(organisation_id__in=organisations).values_list("organisation_id", "slug", "label")
+    )
+    return roles
+
+
+def newest_below(seq: int) -> tuple[int, datetime] | None:
+    """The seq and recorded_at of the newest event below `seq`; None when there is none. One indexed read."""
+    [found] = _NEWEST_BELOW.rows([seq]) or [None]
+    return found
+
+
+# Read by every request for a page below the head, compiled once (compiling costs more than running it).
+_NEWEST_BELOW = PreparedQuery(
+    Event, lambda before: Event.objects.filter(seq__lt=before[0]).order_by("-seq").values_list("seq", "recorded_at")[:1]
+)
+
+
+def organisation_ids() -> list[int]:
+    """Every organisation's primary key: whose changes the changes feed lists when it is not told."""
+    return list(Organisation.objects.values_list("pk", flat=True))

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from events import queries
 from events.documents import state_document_at
 from events.domain.dates import InvalidDate, parse_day
-from events.feeds import engine as feeds
+from events.feeds import declarations as feeds
 from events.models import Entity, Event, Organisation
 
 

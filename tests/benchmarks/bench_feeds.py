@@ -1,6 +1,6 @@
 """Benchmark the feeds with 100,000 events in the log, next to django.contrib.syndication on the same entries.
 
-    python -m tests.benchmarks.bench_feeds [--events N] [--rounds N] [--seconds S] [--no-server] [--keep]
+    python -m tests.benchmarks.bench_feeds [--events N] [--rounds N] [--seconds S] [--no-server] [--keep] [--against DIR]
 
 Builds a fresh database (a temporary SQLite file; test_<name> on PostgreSQL when DATABASE_URL is
 set) and appends the events through events.store.append_many in batches of 5,000: memberships of
@@ -11,16 +11,22 @@ run and interleaved so drift hits both sides alike, it measures:
 - a 50-entry Atom and RSS feed through Django's WSGI handler, uncached (no validators sent), next
   to a django.contrib.syndication Feed serving the same 50 entries (same query, same titles and
   HTML, built by the same events.feeds.entries code), and the ratio;
-- rendering alone: the same 50 Entry values through feedgen (events.feeds.documents.render) and
+- rendering alone: the same 50 Entry values through our writer (events.feeds.documents.render) and
   through django.utils.feedgenerator;
 - a 304 (If-None-Match), an older page, the entity, kind and changes feeds;
 - against issue 5's targets: <= 5 ms uncached, <= 1 ms for a 304, no slower than syndication;
 - requests/s: in-process (one thread), and over HTTP with gunicorn and wrk when both are there.
+
+With --against DIR (another checkout, say the code before a change) it measures instead, in one run,
+the same requests through this checkout and through DIR, each in a process of its own on the same
+database, alternating request by request: old and new medians side by side, and each side's ratio
+to its syndication peer.
 """
 from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import random
 import shutil
@@ -57,7 +63,7 @@ def syndication_feed(format: str):
     from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
     from events.feeds import entries as feed_entries
-    from events.feeds.engine import EventFeed, page_urls
+    from events.feeds.declarations import EventFeed
     from events.models import Event
     from events.queries import feeds as page_reads
 
@@ -72,7 +78,7 @@ def syndication_feed(format: str):
             return request
 
         def items(self, request):
-            return feed_entries.entries(page_reads.load(Event.objects.order_by("-seq")[:PAGE]), page_urls(request))
+            return feed_entries.entries(page_reads.load(Event.objects.order_by("-seq")[:PAGE]), feed_entries.PageUrls.for_request(request))
 
         def item_title(self, entry):
             return entry.title
@@ -322,12 +328,12 @@ def measure_rendering(rounds: int) -> None:
 
     from events.feeds import entries as feed_entries
     from events.feeds.documents import Format, Head, Link, render
-    from events.feeds.engine import page_urls
     from events.models import Event
     from events.queries import feeds as page_reads
 
     request = RequestFactory().get("/feeds/events.atom", HTTP_HOST="127.0.0.1")
-    entries = feed_entries.entries(page_reads.load(Event.objects.order_by("-seq")[:PAGE]), page_urls(request))
+    urls = feed_entries.PageUrls.for_request(request)
+    entries = feed_entries.entries(page_reads.load(Event.objects.order_by("-seq")[:PAGE]), urls)
     head = Head("http://127.0.0.1/feeds/events.atom", "scotimeline: the event log", "sub", entries[0].updated,
                 (Link("http://127.0.0.1/feeds/events.atom", "self"),), "http://127.0.0.1/")
 
@@ -342,18 +348,18 @@ def measure_rendering(rounds: int) -> None:
 
     print(f"\nRendering alone, the same {PAGE} Entry values, {rounds} rounds each, interleaved:")
     times = _interleaved({
-        "feedgen atom": lambda: render(head, entries, Format.ATOM),
+        "documents.render atom": lambda: render(head, entries, Format.ATOM),
         "feedgenerator atom": django_feed(Atom1Feed),
-        "feedgen rss": lambda: render(head, entries, Format.RSS),
+        "documents.render rss": lambda: render(head, entries, Format.RSS),
         "feedgenerator rss": django_feed(Rss201rev2Feed),
         "entries (queries + building)": lambda: feed_entries.entries(
-            page_reads.load(Event.objects.order_by("-seq")[:PAGE]), page_urls(request)),
+            page_reads.load(Event.objects.order_by("-seq")[:PAGE]), urls),
     }, rounds)
     for name, spent in times.items():
         print(f"  {name:<30} median {statistics.median(spent):7.3f} ms   p95 {sorted(spent)[int(len(spent) * 0.95) - 1]:7.3f} ms")
     for format in ("atom", "rss"):
-        ratio = statistics.median(times[f"feedgen {format}"]) / statistics.median(times[f"feedgenerator {format}"])
-        print(f"  ratio feedgen/feedgenerator ({format}): {ratio:.2f}")
+        ratio = statistics.median(times[f"documents.render {format}"]) / statistics.median(times[f"feedgenerator {format}"])
+        print(f"  ratio documents.render/feedgenerator ({format}): {ratio:.2f}")
 
 
 def measure_server(database: str, seconds: int) -> None:
@@ -405,6 +411,98 @@ def _etag_of(url: str) -> str:
         return response.headers["ETag"]
 
 
+# ---------------------------------------------------------------- against another checkout
+
+# Serves requests for one checkout: a JSON line [path, query, headers] in, a JSON line [ms, status, ETag] out.
+# Each checkout's own bench_feeds provides the syndication peer and the WSGI request.
+_WORKER = """
+import json, os, sys, time
+tree, database = sys.argv[1:3]
+sys.path.insert(0, tree)
+os.environ["DJANGO_SETTINGS_MODULE"] = "scotimeline.settings"
+import django
+django.setup()
+from django.conf import settings
+settings.DATABASES["default"]["NAME"] = database
+from django.core.handlers.wsgi import WSGIHandler
+from tests.benchmarks import bench_feeds
+assert bench_feeds.REPO.samefile(tree), bench_feeds.REPO
+bench_feeds._serve_syndication_too()
+handler = WSGIHandler()
+for line in sys.stdin:
+    path, query, headers = json.loads(line)
+    started = time.perf_counter()
+    status, answer, _ = bench_feeds._request(handler, path, query, **headers)
+    print(json.dumps([(time.perf_counter() - started) * 1000, status, answer.get("ETag")]), flush=True)
+"""
+
+
+class _Checkout:
+    def __init__(self, tree: Path, database: str):
+        self.tree = tree
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _WORKER, str(tree), database], cwd=tree, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},  # the other checkout is only read
+        )
+
+    def get(self, path: str, query: str = "", **headers: str) -> tuple[float, str, str]:
+        self.process.stdin.write(json.dumps([path, query, headers]) + "\n")
+        self.process.stdin.flush()
+        spent, status, etag = json.loads(self.process.stdout.readline())
+        assert status.startswith(("200", "304")), (self.tree, path, query, status)
+        return spent, status, etag
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
+
+
+def measure_against(other: Path, database: str, rounds: int) -> None:
+    """This checkout and `other`, in one run: each request alternately through one and the other
+    (which goes first alternates too), timed inside each process, around Django's WSGI handler."""
+    from events.models import Event
+
+    latest = Event.objects.order_by("-seq").values_list("seq", flat=True).first()
+    sides = {"new": _Checkout(REPO, database), "old": _Checkout(other.resolve(), database)}
+    try:
+        # Each side's own ETag: what it hashes may differ between checkouts.
+        etags = {name: side.get("/feeds/events.atom")[2] for name, side in sides.items()}
+        requests = {
+            "/feeds/events.atom": ("/feeds/events.atom", "", {}),
+            "syndication .atom": ("/syndication/events.atom", "", {}),
+            "/feeds/events.rss": ("/feeds/events.rss", "", {}),
+            "syndication .rss": ("/syndication/events.rss", "", {}),
+            "304 (If-None-Match)": ("/feeds/events.atom", "", "etag"),
+            "older page (before=seq/2)": ("/feeds/events.atom", f"before={latest // 2}", {}),
+            "entity feed (a state)": ("/feeds/entities/state-7.atom", "", {}),
+            "kind feed (office.assumed)": ("/feeds/kinds/office.assumed.atom", "", {}),
+            "filtered (min_confidence=0.9)": ("/feeds/events.atom", "min_confidence=0.9", {}),
+            "changes feed": ("/feeds/changes.atom", "", {}),
+        }
+        times: dict[tuple[str, str], list[float]] = {(name, side): [] for name in requests for side in sides}
+        for round in range(rounds + 5):
+            for name, (path, query, headers) in requests.items():
+                order = list(sides) if round % 2 else list(reversed(sides))
+                for side in order:
+                    sent = {"HTTP_IF_NONE_MATCH": etags[side]} if headers == "etag" else headers
+                    spent, status, _ = sides[side].get(path, query, **sent)
+                    assert status.startswith("304") == (headers == "etag"), (side, name, status)
+                    if round >= 5:  # the first rounds warm both
+                        times[name, side].append(spent)
+    finally:
+        for side in sides.values():
+            side.close()
+    median = {key: statistics.median(spent) for key, spent in times.items()}
+    print(f"\nThis checkout (new) against {other} (old), one run, {rounds} rounds, alternating request by request:")
+    print(f"  {'':<30} {'old':>9} {'new':>9}  new/old")
+    for name in requests:
+        old, new = median[name, "old"], median[name, "new"]
+        print(f"  {name:<30} {old:7.3f} ms {new:7.3f} ms  {new / old:5.2f}")
+    for format in ("atom", "rss"):
+        ratios = {side: median[f"/feeds/events.{format}", side] / median[f"syndication .{format}", side] for side in sides}
+        print(f"  ratio ours/syndication ({format}): old {ratios['old']:.2f}, new {ratios['new']:.2f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=100_000)
@@ -412,6 +510,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=10, help="duration of each wrk run")
     parser.add_argument("--no-server", action="store_true", help="skip the gunicorn + wrk measurement")
     parser.add_argument("--keep", action="store_true", help="keep the database, and reuse the one a --keep run left")
+    parser.add_argument("--against", type=Path, help="another checkout: measure it and this one alternately, in one run")
     args = parser.parse_args(argv)
 
     _django()
@@ -440,6 +539,10 @@ def main(argv: list[str] | None = None) -> int:
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
             print(f"Log built in {time.perf_counter() - started:.0f} s")
+        if args.against is not None:
+            connection.close()
+            measure_against(args.against, connection.settings_dict["NAME"], args.rounds)
+            return 0
         _serve_syndication_too()
         measure_requests(args.rounds)
         if connection.settings_dict["CONN_MAX_AGE"] == 0:
