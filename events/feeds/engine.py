@@ -14,13 +14,13 @@ from functools import cache
 from hashlib import blake2b
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import CharField, IntegerField, Q, TextField
 from django.http import HttpRequest, QueryDict
 
 from events.filters import EventFilterSet
 from events.models import Event, Organisation
 from events.queries import feeds as page_reads
+from events.records import EventRow
 from events.queries import newest_event, organisation_by_slug
 
 from . import entries as feed_entries
@@ -181,7 +181,7 @@ class EventListing(Feed):
     def events(self, obj: Any) -> Q:
         """The events this feed lists for `obj`, as a filter on Event; every event unless declared.
 
-        A filter of plain field=value lookups on EventRow fields (`Q(kind=...)`) is read by SQL
+        A filter of plain field=value lookups on Event's own columns (`Q(kind=...)`) is read by SQL
         compiled once (events.queries.feeds.newest); any other through the ORM. The engine picks.
         """
         return Q()
@@ -219,18 +219,18 @@ class EventListing(Feed):
         media_type = format.media_type
         links = [Link(query.url_with(), "first", media_type)]
         if older:
-            oldest = rows[-1].seq if rows else query.window.after + 1
+            oldest = rows[-1].record.seq if rows else query.window.after + 1
             links.append(Link(query.url_with(before=oldest), "next", media_type))
         if rows:
-            links.append(Link(query.url_with(after=rows[0].seq), "previous", media_type))
+            links.append(Link(query.url_with(after=rows[0].record.seq), "previous", media_type))
         elif query.window.after is not None:
             links.append(Link(query.url, "previous", media_type))  # caught up: poll this page again
-        updated = rows[0].recorded_at if rows else validators.last_modified or EPOCH
+        updated = rows[0].record.recorded_at if rows else validators.last_modified or EPOCH
         entries = feed_entries.entries(rows, PageUrls.for_request(query.request))
         return render(self._head(query, format, updated, links), entries, format)
 
 
-def _page(query: FeedQuery) -> tuple[list[page_reads.EventRow], bool]:
+def _page(query: FeedQuery) -> tuple[list[EventRow], bool]:
     """The window's events, newest first, and whether older ones match too."""
     window = query.window
     lookups = plain_lookups(query.events) if query.filterset is None else None
@@ -251,8 +251,8 @@ def _page(query: FeedQuery) -> tuple[list[page_reads.EventRow], bool]:
 
 def plain_lookups(events: Q) -> dict[str, str | int] | None:
     """`events` as the field=value lookups events.queries.feeds.newest reads, or None when it says more:
-    an AND of equalities, each on a different EventRow field that is a text or whole-number column of
-    Event, with a value of that type. `Q()` (every event) is `{}`."""
+    an AND of equalities, each on a different text or whole-number column of Event (by attname), with a
+    value of that type. `Q()` (every event) is `{}`."""
     if events.negated or (len(events.children) > 1 and events.connector != Q.AND):
         return None
     lookups: dict[str, str | int] = {}
@@ -268,20 +268,14 @@ def plain_lookups(events: Q) -> dict[str, str | int] | None:
 
 @cache
 def _row_columns() -> dict[str, type]:
-    """EventRow's fields that are Event's text or whole-number columns, with the type their values take."""
+    """Event's own text and whole-number columns (by attname), with the type their values take."""
     found: dict[str, type] = {}
-    for name in page_reads.EventRow._fields:
-        try:
-            field = Event._meta.get_field(name)
-        except FieldDoesNotExist:
-            continue  # read through a join (subject_slug) or derived (date)
-        if field.attname != name:
-            continue  # corrects, retracts: EventRow holds the amended event, not its key
+    for field in Event._meta.concrete_fields:
         column = field.target_field if field.is_relation else field
         if isinstance(column, (CharField, TextField)):
-            found[name] = str
+            found[field.attname] = str
         elif isinstance(column, IntegerField):
-            found[name] = int
+            found[field.attname] = int
     return found
 
 

@@ -23,7 +23,8 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 
 from events.domain.dates import MONTH_NAMES, InvalidDate, PartialDate
 from events.domain.kinds import FieldType, Kind, PayloadField, indefinite, kind_of
-from events.queries.feeds import EventRow, value_labels
+from events.queries.feeds import value_labels
+from events.records import EventRow
 
 from .documents import Entry, Link
 
@@ -34,7 +35,7 @@ class Labels:
     def __init__(self, events: Iterable[EventRow]):
         self._labels = value_labels(events)
 
-    def show(self, spec: PayloadField, value: Any, organisation: int, article: bool = False) -> str:
+    def show(self, spec: PayloadField, value: Any, organisation: str, article: bool = False) -> str:
         """A payload value as a reader wants it: the status's label, the place's name, the date as written."""
         if value is None:
             return "none"
@@ -57,13 +58,14 @@ class _Blank(dict):
 
 def assertion(event: EventRow, labels: Labels) -> str:
     """'India becomes a member': the kind's phrase with the event's subject and payload."""
-    kind = kind_of(event.kind)
-    values = _Blank(subject=event.subject_name, label=kind.label)
+    record = event.record
+    kind = kind_of(record.kind)
+    values = _Blank(subject=event.subject.name, label=kind.label)
     for spec in kind.fields:
-        if spec.name in event.payload:
-            values[spec.name] = labels.show(spec, event.payload[spec.name], event.organisation_id, article=True)
+        if spec.name in record.payload:
+            values[spec.name] = labels.show(spec, record.payload[spec.name], record.organisation, article=True)
     phrase = kind.phrase
-    if kind.cleared_phrase and kind.slot is not None and kind.value(event.subject_slug, event.payload) is None:
+    if kind.cleared_phrase and kind.slot is not None and kind.value(record.subject, record.payload) is None:
         phrase = kind.cleared_phrase
     text = phrase.format_map(values)
     return text[:1].upper() + text[1:]
@@ -71,7 +73,7 @@ def assertion(event: EventRow, labels: Labels) -> str:
 
 def headline(event: EventRow, labels: Labels) -> str:
     """'India becomes a member — 9 June 2017'."""
-    return f"{assertion(event, labels)} — {event.date.display()}"
+    return f"{assertion(event, labels)} — {event.record.date.display()}"
 
 
 def path_of(viewname: str, *args: str) -> str:
@@ -130,15 +132,16 @@ class Amended(NamedTuple):
 
 
 def event_entry(event: EventRow, labels: Labels, urls: PageUrls, template: Template) -> Entry:
-    kind = kind_of(event.kind)
-    event_id = str(event.id)
+    record = event.record
+    kind = kind_of(record.kind)
+    event_id = str(record.id)
     said = headline(event, labels)
     links: list[Link] = []
     for target, relation in ((event.corrects, "corrects"), (event.retracts, "retracts")):
         if target is not None:
-            links.append(Link(urls.event(target.id), "related", "text/html", f"event {target.seq}, which this {relation}"))
-    if web_link(event.source_url):
-        links.append(Link(event.source_url, "via", "", event.source_title))
+            links.append(Link(urls.event(target.record.id), "related", "text/html", f"event {target.record.seq}, which this {relation}"))
+    if web_link(event.source.url):
+        links.append(Link(event.source.url, "via", "", event.source.title))
     if event.retracts is not None:
         title = f"Retracted: {headline(event.retracts, labels)}"
     elif event.corrects is not None:
@@ -149,35 +152,35 @@ def event_entry(event: EventRow, labels: Labels, urls: PageUrls, template: Templ
         id=f"urn:uuid:{event_id}",
         title=title,
         link=urls.event(event_id),
-        updated=event.recorded_at,
+        updated=record.recorded_at,
         content=template.render(body(event, said, labels, urls)),
-        authors=(event.recorded_by,),
-        categories=((event.kind, kind.label),),
+        authors=(record.recorded_by,),
+        categories=((record.kind, kind.label),),
         links=tuple(links),
     )
 
 
 def body(event: EventRow, said: str, labels: Labels, urls: PageUrls) -> dict[str, Any]:
     """What templates/feeds/event_entry.html shows of an event: texts, which the template escapes."""
-    corrects, retracts = event.corrects, event.retracts
+    record, corrects, retracts = event.record, event.corrects, event.retracts
     return {
         "said": said,
-        "subject": event.subject_name,
-        "subject_url": urls.entity(event.subject_slug),
-        "date": _date_as_written(event.date),
+        "subject": event.subject.name,
+        "subject_url": urls.entity(record.subject),
+        "date": _date_as_written(record.date),
         "fields": [
-            (_field_name(spec.name), labels.show(spec, event.payload[spec.name], event.organisation_id))
-            for spec in kind_of(event.kind).fields
-            if spec.name in event.payload
+            (_field_name(spec.name), labels.show(spec, record.payload[spec.name], record.organisation))
+            for spec in kind_of(record.kind).fields
+            if spec.name in record.payload
         ],
-        "source": event.source_title,
-        "source_url": event.source_url if web_link(event.source_url) else "",
-        "locator": event.locator,
-        "confidence": f"{event.confidence:.2f}",
-        "recorded_by": event.recorded_by,
-        "recorded_at": event.recorded_at.isoformat(" ", "seconds")[:19],
-        "seq": str(event.seq),  # text: a number would be localized, at five times the cost
-        "note": event.note,
+        "source": event.source.title,
+        "source_url": event.source.url if web_link(event.source.url) else "",
+        "locator": record.locator,
+        "confidence": f"{record.confidence:.2f}",
+        "recorded_by": record.recorded_by,
+        "recorded_at": record.recorded_at.isoformat(" ", "seconds")[:19],
+        "seq": str(record.seq),  # text: a number would be localized, at five times the cost
+        "note": record.note,
         "corrects": _amended(corrects, labels, urls) if corrects is not None else None,
         "changes": "; ".join(corrected_fields(corrects, event, labels)) if corrects is not None else "",
         # Why is the retraction's reason, listed with its payload.
@@ -186,29 +189,30 @@ def body(event: EventRow, said: str, labels: Labels, urls: PageUrls) -> dict[str
 
 
 def _amended(event: EventRow, labels: Labels, urls: PageUrls) -> Amended:
-    return Amended(urls.event(event.id), str(event.seq), headline(event, labels))
+    return Amended(urls.event(event.record.id), str(event.record.seq), headline(event, labels))
 
 
 def corrected_fields(old: EventRow, new: EventRow, labels: Labels) -> list[str]:
     """'date: June 2017 → 9 June 2017' for each field a correction changes."""
+    before, after = old.record, new.record
     pairs: list[tuple[str, str, str]] = [
-        ("subject", old.subject_name, new.subject_name),
-        ("date", _date_as_written(old.date), _date_as_written(new.date)),
+        ("subject", old.subject.name, new.subject.name),
+        ("date", _date_as_written(before.date), _date_as_written(after.date)),
     ]
-    for spec in _fields(kind_of(old.kind), kind_of(new.kind)):
+    for spec in _fields(kind_of(before.kind), kind_of(after.kind)):
         pairs.append(
             (
                 _field_name(spec.name).lower(),
-                labels.show(spec, old.payload.get(spec.name), old.organisation_id),
-                labels.show(spec, new.payload.get(spec.name), new.organisation_id),
+                labels.show(spec, before.payload.get(spec.name), before.organisation),
+                labels.show(spec, after.payload.get(spec.name), after.organisation),
             )
         )
     pairs += [
-        ("source", old.source_title, new.source_title),
-        ("locator", old.locator or "none", new.locator or "none"),
-        ("confidence", f"{old.confidence:.2f}", f"{new.confidence:.2f}"),
+        ("source", old.source.title, new.source.title),
+        ("locator", before.locator or "none", after.locator or "none"),
+        ("confidence", f"{before.confidence:.2f}", f"{after.confidence:.2f}"),
     ]
-    return [f"{name}: {before} → {after}" for name, before, after in pairs if before != after]
+    return [f"{name}: {was} → {now}" for name, was, now in pairs if was != now]
 
 
 def _fields(*kinds: Kind) -> list[PayloadField]:

@@ -20,66 +20,30 @@ from django.db.models.expressions import RawSQL
 from events.domain.changes import Change, RoleLabel, Transition, group
 from events.domain.dates import PartialDate
 from events.domain.kinds import FieldType, indefinite, kind_of
+from events import records
 from events.models import Entity, Event, MeetingType, Office, Organisation, SlotInterval, Status
+from events.records import EventRow
 
 from .prepared import PreparedQuery
 
 
-class EventRow(NamedTuple):
-    """An event as an entry shows it: plain values, with the events it amends.
-
-    A NamedTuple, not a frozen dataclass: as immutable, and built in a third of the time (a page
-    builds one per event it shows).
-    """
-
-    id: UUID
-    seq: int
-    organisation_id: int
-    kind: str
-    subject_slug: str
-    subject_name: str
-    payload: dict[str, Any]
-    date: PartialDate
-    source_title: str
-    source_url: str
-    locator: str
-    confidence: float
-    note: str
-    recorded_at: datetime
-    recorded_by: str
-    corrects: EventRow | None = None
-    retracts: EventRow | None = None
-
-
-def _subject(field: str) -> Subquery:
-    # A scalar subquery, one primary-key probe a row: joined instead, PostgreSQL hashes the whole
-    # entity table for a page of rows picked by seq.
-    return Subquery(Entity.objects.filter(pk=OuterRef("subject_id")).order_by().values(field)[:1])
+# Joined instead, PostgreSQL hashes the whole entity table for a page of rows picked by seq: the
+# subject's columns are scalar subqueries, one primary-key probe a row, named without "__".
+_BY_SUBQUERY = {column: column.replace("__", "_") for column in (*records.COLUMNS, *records.SHOWN_COLUMNS) if column.startswith("subject__")}
+_ROW_COLUMNS = tuple(_BY_SUBQUERY.get(column, column) for column in (*records.COLUMNS, *records.SHOWN_COLUMNS))
 
 
 def _as_rows(events: QuerySet[Event], *extra: str):
-    """The events as the tuples `_row` reads (then `extra`), subjects' slug and name included."""
-    return (
-        events.order_by().annotate(subject_slug=_subject("slug"), subject_name=_subject("name"))
-        .values_list(*_ROW_FIELDS, *extra)
-    )
+    """The events as the tuples records.row_from reads (then `extra`)."""
+    subqueries = {
+        name: Subquery(Entity.objects.filter(pk=OuterRef("subject_id")).order_by().values(column.split("__", 1)[1])[:1])
+        for column, name in _BY_SUBQUERY.items()
+    }
+    return events.order_by().annotate(**subqueries).values_list(*_ROW_COLUMNS, *extra)
 
 
-_ROW_FIELDS = (
-    "id", "seq", "organisation_id", "kind", "subject_slug", "subject_name", "payload", "date_earliest", "date_latest",
-    "date_precision", "source__title", "source__url", "locator", "confidence", "note", "recorded_at", "recorded_by",
-)
-
-# Seventeen columns and a join cost the ORM more to compile than the database takes to read them.
+# Twenty columns and their joins cost the ORM more to compile than the database takes to read them.
 _BY_SEQ = PreparedQuery(Event, lambda seqs: _as_rows(Event.objects.filter(seq__in=seqs)))
-
-
-def _row(row: tuple) -> EventRow:
-    return EventRow(
-        id=row[0], seq=row[1], organisation_id=row[2], kind=row[3], subject_slug=row[4], subject_name=row[5],
-        payload=row[6], date=PartialDate.from_stored(row[7], row[8], row[9]), source_title=row[10],
-        source_url=row[11], locator=row[12], confidence=row[13], note=row[14], recorded_at=row[15], recorded_by=row[16],
-    )
 
 
 def load(events: QuerySet[Event]) -> list[EventRow]:
@@ -92,22 +56,25 @@ def load(events: QuerySet[Event]) -> list[EventRow]:
     wanted = sorted({seq for seqs in page for seq in seqs if seq is not None})
     if not wanted:
         return []
-    found = {row.seq: row for row in map(_row, _BY_SEQ.rows(wanted))}
+    found = {row.record.seq: row for row in map(records.row_from, _BY_SEQ.rows(wanted))}
     return [_with_amended(found[seq], found, corrects, retracts) for seq, corrects, retracts in page]
 
 
-def newest(lookups: dict[str, str], before: int, limit: int) -> list[EventRow]:
-    """The newest `limit` events below seq `before` whose fields have these values, each with the
+def newest(lookups: dict[str, str | int], before: int, limit: int) -> list[EventRow]:
+    """The newest `limit` events below seq `before` whose columns have these values, each with the
     event it corrects or retracts: one query, its SQL compiled once per lookup names and limit.
 
-    Lookups name EventRow fields (kind, say). The query answers the page and the events it amends,
-    in no order; the page is then the newest `limit` that match. An amended event that matches
-    and is older than the page's oldest is rightly left out; one newer than that is in the page.
+    Lookups name Event's own columns (kind, organisation_id). The query answers the page and the
+    events it amends, in no order, with those columns; the page is then the newest `limit` that
+    match. An amended event that matches and is older than the page's oldest is rightly left
+    out; one newer than that is in the page.
     """
     rows = _newest_query(tuple(lookups), limit).rows([*lookups.values(), before])
-    found = {row[1]: _row(row) for row in rows}
-    amends = {row[1]: (row[-2], row[-1]) for row in rows}
-    page = sorted((seq for seq, event in found.items() if _matches(event, lookups)), reverse=True)[:limit]
+    wanted = tuple(lookups.values())
+    at = len(_ROW_COLUMNS)  # then corrects__seq, retracts__seq, the lookups' columns
+    found = {row[1]: records.row_from(row) for row in rows}
+    amends = {row[1]: (row[at], row[at + 1]) for row in rows}
+    page = sorted((row[1] for row in rows if row[at + 2 :] == wanted), reverse=True)[:limit]
     return [_with_amended(found[seq], found, *amends[seq]) for seq in page]
 
 
@@ -115,10 +82,6 @@ def _with_amended(event: EventRow, found: dict[int, EventRow], corrects: int | N
     if corrects is None and retracts is None:
         return event
     return event._replace(corrects=found.get(corrects), retracts=found.get(retracts))
-
-
-def _matches(event: EventRow, lookups: dict[str, str]) -> bool:
-    return all(getattr(event, field) == value for field, value in lookups.items())
 
 
 @lru_cache(maxsize=64)  # per lookup names and limit: a handful in practice
@@ -136,7 +99,8 @@ def _newest_query(fields: tuple[str, ...], limit: int) -> PreparedQuery:
     )
 
     return PreparedQuery(
-        Event, lambda params: _as_rows(Event.objects.filter(id__in=RawSQL(ids, params)), "corrects__seq", "retracts__seq")
+        Event,
+        lambda params: _as_rows(Event.objects.filter(id__in=RawSQL(ids, params)), "corrects__seq", "retracts__seq", *fields),
     )
 
 
@@ -147,13 +111,13 @@ _VOCABULARY = {FieldType.STATUS: Status, FieldType.OFFICE: Office, FieldType.MEE
 def _vocabularies_sql(alias: str) -> tuple[str, tuple]:
     parts = [
         model.objects.using(alias).order_by().annotate(field_type=Value(field_type.value))
-        .values_list("field_type", "organisation_id", "slug", "label")
+        .values_list("field_type", "organisation__slug", "slug", "label")
         for field_type, model in _VOCABULARY.items()
     ]
     return parts[0].union(*parts[1:], all=True).query.sql_with_params()
 
 
-def _vocabularies() -> list[tuple[str, int, str, str]]:
+def _vocabularies() -> list[tuple[str, str, str, str]]:
     """Every organisation's statuses, offices and meeting types, with their labels: a few dozen rows.
 
     One query whose SQL the ORM compiles once per process: compiling it costs ten times running it.
@@ -226,14 +190,14 @@ def _changed(rows: Sequence[tuple]) -> Iterator[Transition]:
         )
 
 
-def value_labels(events: Iterable[EventRow]) -> dict[tuple[FieldType, int | None, str], str]:
+def value_labels(events: Iterable[EventRow]) -> dict[tuple[FieldType, str | None, str], str]:
     """The organisations' own words for the payload values of these events and of those they amend:
-    (field type, organisation id or None for places, slug) -> label. At most two queries."""
-    events = [e for event in events for e in (event, event.corrects, event.retracts) if e is not None]
+    (field type, organisation slug or None for places, slug) -> label. At most two queries."""
+    events = [e.record for event in events for e in (event, event.corrects, event.retracts) if e is not None]
     fields = {spec for e in events for spec in kind_of(e.kind).fields}
     needed = {spec.type for spec in fields}
-    organisations = {e.organisation_id for e in events}
-    labels: dict[tuple[FieldType, int | None, str], str] = {}
+    organisations = {e.organisation for e in events}
+    labels: dict[tuple[FieldType, str | None, str], str] = {}
     if needed & _VOCABULARY.keys():
         labels.update(
             ((FieldType(field_type), org, slug), label)

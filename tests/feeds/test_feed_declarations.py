@@ -18,7 +18,7 @@ from tests.feeds.subscriber import link, path_of, read
 
 
 class SourceFeed(EventFeed):
-    """Events citing one source: a filter the prepared page read cannot answer (EventRow has no source key)."""
+    """Events citing one source: a filter the prepared page read does not answer (a relation, not a column)."""
 
     def get_object(self, key: str) -> Source:
         return get_object_or_404(Source, key=key)
@@ -126,14 +126,14 @@ def test_a_feed_of_plain_lookups_lists_the_same_events_by_the_prepared_read_and_
         (Q(kind="office.assumed") & Q(organisation_id=3), {"kind": "office.assumed", "organisation_id": 3}),
     ],
 )
-def test_plain_field_value_lookups_on_row_fields_take_the_prepared_read(events, lookups):
+def test_plain_field_value_lookups_on_event_columns_take_the_prepared_read(events, lookups):
     assert plain_lookups(events) == lookups
 
 
 @pytest.mark.parametrize(
     "events",
     [
-        Q(source=3),  # not a field of EventRow
+        Q(source=3),  # a relation, not a column's attname
         Q(subject__slug="india"),  # through a join
         Q(kind__in=["membership.status"]),  # not an equality
         ~Q(kind="retraction"),

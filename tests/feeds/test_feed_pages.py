@@ -49,10 +49,10 @@ def test_every_page_of_every_plain_feed_is_the_orm_page(log, kind, limit):
 
 def test_the_page_carries_what_its_events_amend(log):
     [retraction, *_] = page_reads.newest({"kind": "retraction"}, NO_SEQ, 1)
-    assert retraction.retracts is not None and retraction.retracts.kind == "membership.status"
-    assert retraction.retracts.subject_slug == "india"
+    assert retraction.retracts is not None and retraction.retracts.record.kind == "membership.status"
+    assert retraction.retracts.record.subject == "india"
     corrections = [row for row in page_reads.newest({}, NO_SEQ, 50) if row.corrects is not None]
-    assert {str(row.corrects.date) for row in corrections} == {"2005-07", "2016-01-01"}
+    assert {str(row.corrects.record.date) for row in corrections} == {"2005-07", "2016-01-01"}
 
 
 def test_a_kind_with_no_events_and_a_page_past_the_start_are_empty(log, client):
