@@ -16,6 +16,7 @@ from django.db import transaction
 from . import store
 from .domain.dates import PartialDate
 from .domain.errors import ValidationError
+from .domain.kinds import KINDS
 from .models import Entity, EntityAlias, Event, MeetingType, Office, Organisation, Source, Status
 
 SEED_RECORDER = "seeds"
@@ -131,8 +132,11 @@ def _load_sources(rows: list[dict[str, Any]]) -> None:
 
 def _seed_fields(organisation: Organisation, row: dict[str, Any]) -> dict[str, Any]:
     payload = dict(row.get("payload", {}))
-    if payload.get("status") == "none":
-        payload["status"] = None
+    # TOML has no null: "none" in a field its kind lets be null means null (a status of none).
+    kind = KINDS.get(row.get("kind", ""))
+    for spec in kind.fields if kind else ():
+        if spec.nullable and payload.get(spec.name) == "none":
+            payload[spec.name] = None
     return {
         "organisation": organisation, "kind": row["kind"], "subject": row["subject"], "payload": payload,
         "date": str(row["date"]), "source": row["source"], "confidence": row["confidence"],

@@ -86,8 +86,8 @@ class State:
     def with_value(self, family: str, value: str) -> list[Standing]:
         return [s for s in self.standings if s.slot[0] == family and s.value == value]
 
-    def office(self, office: str) -> Standing | None:
-        return next((s for s in self.standings if s.slot == ("office", office)), None)
+    def standing(self, slot: SlotKey) -> Standing | None:
+        return next((s for s in self.standings if s.slot == slot), None)
 
 
 @dataclass(frozen=True)

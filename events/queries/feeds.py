@@ -19,7 +19,7 @@ from django.db.models.expressions import RawSQL
 
 from events.domain.changes import Change, RoleLabel, Transition, group
 from events.domain.dates import PartialDate
-from events.domain.kinds import FieldType, indefinite, kind_of
+from events.domain.kinds import FieldType, families, indefinite, kind_of
 from events import records
 from events.models import Entity, Event, MeetingType, Office, Organisation, SlotInterval, Status
 from events.records import EventRow
@@ -237,18 +237,22 @@ def organisation_slugs(ids: Iterable[int]) -> dict[int, str]:
 
 
 def role_labels(organisations: Collection[int]) -> dict[tuple[int, str, str], RoleLabel]:
-    """What each family's roles are called: membership takes a status ("a member", "members"), office an office."""
-    roles = {
-        (org, "membership", slug): RoleLabel(indefinite(label), plural)
-        for org, slug, label, plural in Status.objects.filter(organisation_id__in=organisations).values_list(
+    """What each slot family's roles are called, from the vocabulary its kinds declare: a role that is
+    a value is taken by many ("a member", "members"), one that is a slot by one ("Secretary-General")."""
+    declared = {
+        FieldType.STATUS: Status.objects.filter(organisation_id__in=organisations).values_list(
             "organisation_id", "slug", "label", "label_plural"
-        )
+        ),
+        FieldType.OFFICE: Office.objects.filter(organisation_id__in=organisations).values_list(
+            "organisation_id", "slug", "label", "label"
+        ),
     }
-    roles.update(
-        ((org, "office", slug), RoleLabel(label, label))
-        for org, slug, label in Office.objects.filter(organisation_id__in=organisations).values_list("organisation_id", "slug", "label")
-    )
-    return roles
+    return {
+        (org, family.name, slug): RoleLabel(indefinite(label), plural) if family.value_is_role else RoleLabel(label, plural)
+        for family in families()
+        if family.roles in declared
+        for org, slug, label, plural in declared[family.roles]
+    }
 
 
 def newest_below(seq: int) -> tuple[int, datetime] | None:

@@ -150,9 +150,9 @@ def test_office_passes_to_the_next_holder():
     log = Log()
     log.office("rashid-alimov", "secretary_general", "2016-01-01")
     log.office("vladimir-norov", "secretary_general", "2019-01-01")
-    assert state_at(log.records, date(2018, 12, 31)).office("secretary_general").holder == "rashid-alimov"
-    assert state_at(log.records, date(2019, 1, 1)).office("secretary_general").holder == "vladimir-norov"
-    assert state_at(log.records, date(2015, 12, 31)).office("secretary_general") is None
+    assert state_at(log.records, date(2018, 12, 31)).standing(("office", "secretary_general")).holder == "rashid-alimov"
+    assert state_at(log.records, date(2019, 1, 1)).standing(("office", "secretary_general")).holder == "vladimir-norov"
+    assert state_at(log.records, date(2015, 12, 31)).standing(("office", "secretary_general")) is None
 
 
 def test_two_dates_for_one_happening_are_a_conflict_from_the_first_date():

@@ -143,7 +143,7 @@ def test_state_after_loading_reflects_the_dataset(tmp_path):
     org = Organisation.objects.get(slug="toy")
     state = queries.state_at(org, date(2001, 6, 20))
     assert [s.holder for s in state.with_value("membership", "member")] == ["ruritania"]
-    assert state.office("chair").certain is False  # "June 2001": the 20th may precede it
+    assert state.standing(("office", "chair")).certain is False  # "June 2001": the 20th may precede it
 
 
 @pytest.mark.django_db
