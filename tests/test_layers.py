@@ -49,7 +49,6 @@ LIBRARY_HOMES: dict[str, tuple[str, ...]] = {
     "rest_framework": ("events.api",),
     "drf_spectacular": ("events.api",),
     "django_filters": ("events.filters", "events.api"),
-    "feedgen": ("events.feeds",),
     "lxml": ("events.feeds",),
     "psycopg": ("events.queries.postgres",),
     "celery": ("events.tasks", "ingest.tasks"),
