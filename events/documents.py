@@ -24,9 +24,7 @@ from .records import EntityRef, EventRow
 
 def state_document_at(organisation: Organisation, at: date, known_at: datetime | None = None) -> dict[str, Any]:
     """The state document for `at` as believed at `known_at`: the CLI's, the API's and the state page's."""
-    if queries.is_present_belief(known_at):
-        return state_document(organisation, *queries.projected_state_at(organisation, at, known_at))
-    return state_document(organisation, queries.replayed_state_at(organisation, at, known_at))
+    return state_document(organisation, *queries.projected_state_at(organisation, at, known_at))
 
 
 def state_document(organisation: Organisation, state: State, holders: Mapping[str, Holder] | None = None) -> dict[str, Any]:

@@ -302,7 +302,25 @@ class EventKey(models.Model):
         ]
 
 
-class SlotInterval(models.Model):
+class Believed(models.Model):
+    """A projected row is believed from the append that made it until the append that replaced it.
+
+    Both are the recorded_at of an append (every event of one append shares it), so "as known at
+    T" selects the rows with recorded_from <= T < recorded_until: exactly what replaying the
+    events recorded by T gives. The present belief is recorded_until IS NULL.
+    """
+
+    recorded_from = models.DateTimeField()
+    recorded_until = models.DateTimeField(null=True)
+
+    class Meta:
+        abstract = True
+
+
+BELIEVED_NOW = models.Q(recorded_until__isnull=True)
+
+
+class SlotInterval(Believed):
     """Projection (a cache, rebuilt from the log): one slot's answer from `start` until before `end`."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
@@ -314,18 +332,19 @@ class SlotInterval(models.Model):
     holder = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="+")
     since = PartialDateField(choices=False)  # a cache no form edits: its precision column declares no choices
     confidence = models.FloatField()
-    event_ids = models.JSONField(default=list)
-    # The records behind the answer, as records.to_json writes them: a state is read without touching the log.
+    # The seqs of the events behind the answer, oldest first: references (events never change), read by seq.
     evidence = models.JSONField(default=list)
 
     class Meta:
         indexes = [
-            models.Index(fields=["organisation", "start", "end"], name="interval_org_start_end"),
-            models.Index(fields=["organisation", "family", "name", "end"], name="interval_slot_end"),  # changes feed
+            models.Index(fields=["organisation", "start", "end"], name="interval_in_force", condition=BELIEVED_NOW),
+            # The current answers of one slot: what a refresh compares with, and the changes feed.
+            models.Index(fields=["organisation", "family", "name", "end"], name="interval_slot_end", condition=BELIEVED_NOW),
+            models.Index(fields=["organisation", "start", "recorded_from"], name="interval_believed"),
         ]
 
 
-class ProjectedConflict(models.Model):
+class ProjectedConflict(Believed):
     """Projection of replay's conflicts, shown from `first_date` on."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
@@ -333,11 +352,14 @@ class ProjectedConflict(models.Model):
     name = models.TextField()
     reason = models.CharField(max_length=10)
     first_date = models.DateField()
-    event_ids = models.JSONField(default=list)
     evidence = models.JSONField(default=list)  # as SlotInterval.evidence
 
     class Meta:
-        indexes = [models.Index(fields=["organisation", "first_date"], name="conflict_org_first_date")]
+        indexes = [
+            models.Index(fields=["organisation", "first_date"], name="conflict_shown", condition=BELIEVED_NOW),
+            models.Index(fields=["organisation", "family", "name"], name="conflict_key", condition=BELIEVED_NOW),
+            models.Index(fields=["organisation", "first_date", "recorded_from"], name="conflict_believed"),
+        ]
 
 
 class IdempotencyRecord(models.Model):

@@ -1,15 +1,24 @@
-"""The materialised projection: slot intervals and conflicts, a cache of replay for `known_at=None`.
+"""The materialised projection: slot intervals and conflicts over valid time AND transaction time.
 
-Which slots and happenings an event speaks to is its kind's declaration (Kind.keys), kept in
-an index (EventKey) as events are appended. An append refreshes, in its own transaction, the
-keys of the new events and of every event they correct or retract: each touched key once,
-from that key's events. `rebuild` redoes everything from the log. Tests prove the projection
-answers exactly as the pure replay does.
+Which slots and happenings an event speaks to is its kind's declaration (Kind.keys), kept in an
+index (EventKey); a correction or a retraction is indexed under its target's keys too, so a key's
+events are all a replay of that key needs. An append refreshes, in its own transaction, each key
+it touches once: it replays the key's events and compares the answers with the key's current
+rows. A row that still holds stays; one that no longer does is closed (recorded_until = the
+append's recorded_at) and its successor opened (recorded_from = the same moment). Nothing is
+deleted, so "as known at T" is a lookup of the rows believed at T, and the cost of an append is
+the size of the keys it touches, not of the log.
+
+`rebuild` replays the log append by append (events sharing a recorded_at) into the same rows.
+Tests prove the projection answers as the pure replay does, for any day and any moment.
 """
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from itertools import groupby
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -17,67 +26,77 @@ from django.db.models import Q
 from . import records
 from .domain import replay
 from .domain.kinds import SlotKey
-from .domain.replay import EventRecord
-from .models import Entity, Event, EventKey, Organisation, ProjectedConflict, SlotInterval
+from .domain.replay import Conflict, EventRecord, Interval
+from .models import BELIEVED_NOW, Entity, Event, EventKey, Organisation, ProjectedConflict, SlotInterval
 
-# Keys per query when reading or clearing many keys at once (SQLite allows 32,766 parameters).
+# Keys per query when reading or closing many keys at once (SQLite allows 32,766 parameters).
 _CHUNK = 500
 
-
-def evidence_of(events: Iterable[EventRecord]) -> list[dict]:
-    """The records behind an answer, kept with the projection: events never change, so neither does this."""
-    return [records.to_json(record) for record in events]
-
-
-def records_from_evidence(evidence: Iterable[dict]) -> tuple[EventRecord, ...]:
-    return tuple(records.from_json(item) for item in evidence)
+# What makes two rows the same answer: everything but the surrogate id and the belief window.
+INTERVAL_ANSWER = (
+    "family", "name", "start", "end", "value", "holder_id", "since_earliest", "since_latest", "since_precision",
+    "confidence", "evidence",
+)
+CONFLICT_ANSWER = ("family", "name", "reason", "first_date", "evidence")
 
 
 def refresh_for(written: list[Event]) -> None:
-    """Bring the projection up to date with events just appended (inside their transaction)."""
+    """Bring the projection up to date with one append's events (inside its transaction)."""
+    if not written:
+        return
+    at = written[0].recorded_at  # every event of one append shares it
     new = [(event.organisation_id, records.from_instance(event)) for event in written]
-    _index(new)
-    touched: dict[int, set[SlotKey]] = defaultdict(set)
+    inherited = dict(_stored_keys([target for _, record in new for target in _targets(record)]))
+    rows, touched = [], defaultdict(set)
     for organisation_id, record in new:
-        touched[organisation_id].update(replay.keys_of(record))
-    amended = [target for _, record in new for target in (record.corrects, record.retracts) if target is not None]
-    for organisation_id, family, name in _keys_of_amended(amended):
-        touched[organisation_id].add((family, name))
+        keys = _keys(record, inherited)
+        inherited[record.id] = keys
+        touched[organisation_id].update(keys)
+        rows += [EventKey(organisation_id=organisation_id, family=f, name=n, event_id=record.id) for f, n in keys]
+    EventKey.objects.bulk_create(rows, batch_size=2000)
     for organisation_id, keys in touched.items():
-        _refresh(organisation_id, keys)
+        _refresh(organisation_id, keys, at)
 
 
 def rebuild(organisation: Organisation) -> int:
-    """Recompute the organisation's projection from its whole log. Returns the intervals written."""
+    """Recompute the organisation's projection, its history included, from its whole log.
+
+    Replays the log append by append, each key an append touches from that key's events, as the
+    appends themselves did: the rows come out the same. Returns the intervals believed now.
+    """
     with transaction.atomic():
         for model in (EventKey, SlotInterval, ProjectedConflict):
             model.objects.filter(organisation=organisation).delete()
-        log = records.read(Event.objects.filter(organisation=organisation))
-        _index([(organisation.pk, record) for record in log])
-        return _write(organisation.pk, replay.effective_events(log), keys=None)
+        projection = _Projection(organisation.pk)
+        for at, appended in groupby(_log(organisation), key=lambda record: record.recorded_at):
+            projection.append(at, list(appended))
+        projection.save()
+        return SlotInterval.objects.filter(BELIEVED_NOW, organisation=organisation).count()
 
 
-def _index(new: list[tuple[int, EventRecord]]) -> None:
-    EventKey.objects.bulk_create(
-        [
-            EventKey(organisation_id=organisation_id, family=family, name=name, event_id=record.id)
-            for organisation_id, record in new
-            for family, name in replay.keys_of(record)
-        ],
-        batch_size=2000,
-    )
+def _log(organisation: Organisation) -> Iterator[EventRecord]:
+    rows = Event.objects.filter(organisation=organisation).order_by("seq").values_list(*records.COLUMNS)
+    for row in rows.iterator(chunk_size=5000):
+        yield records.from_row(row)
 
 
-def _keys_of_amended(ids: list) -> set[tuple[int, str, str]]:
-    """The keys of these events and of every event they correct or retract, however far the chain goes:
-    retracting a correction brings back what it had replaced."""
-    keys: set[tuple[int, str, str]] = set()
-    frontier = set(ids)
-    while frontier:
-        keys.update(EventKey.objects.filter(event_id__in=frontier).values_list("organisation_id", "family", "name"))
-        targets = Event.objects.filter(id__in=frontier).values_list("corrects_id", "retracts_id")
-        frontier = {target for pair in targets for target in pair if target is not None}
+def _targets(record: EventRecord) -> tuple:
+    return tuple(target for target in (record.corrects, record.retracts) if target is not None)
+
+
+def _keys(record: EventRecord, indexed: dict) -> set[SlotKey]:
+    """The record's own keys, and every key of the events it corrects or retracts."""
+    keys = set(replay.keys_of(record))
+    for target in _targets(record):
+        keys |= indexed.get(target, set())
     return keys
+
+
+def _stored_keys(ids: list) -> Iterator[tuple[Any, set[SlotKey]]]:
+    found: dict[Any, set[SlotKey]] = defaultdict(set)
+    for event_id, family, name in EventKey.objects.filter(event_id__in=ids).values_list("event_id", "family", "name"):
+        found[event_id].add((family, name))
+    yield from found.items()
 
 
 def _matching(keys: Iterable[SlotKey]) -> list[Q]:
@@ -92,64 +111,147 @@ def _matching(keys: Iterable[SlotKey]) -> list[Q]:
     ]
 
 
-def _refresh(organisation_id: int, keys: set[SlotKey]) -> None:
-    """Replace the intervals and conflicts of `keys` with what replay makes of those keys' events."""
-    loaded: dict = {}
+def _refresh(organisation_id: int, keys: set[SlotKey], at: datetime) -> None:
+    """Replay each key from its events and replace the rows whose answer changed, as of `at`."""
+    indexed: dict[SlotKey, list[EventRecord]] = defaultdict(list)
+    columns = [f"event__{column}" for column in records.COLUMNS]
     for selection in _matching(keys):
-        indexed = EventKey.objects.filter(selection, organisation_id=organisation_id).values("event_id")
-        loaded.update((r.id, r) for r in records.read(Event.objects.filter(id__in=indexed)))
-    effective = replay.effective_events(_with_amendments(loaded))
+        rows = EventKey.objects.filter(selection, organisation_id=organisation_id).values_list("family", "name", *columns)
+        for family, name, *row in rows:
+            indexed[(family, name)].append(records.from_row(row))
+    answers = {key: replay.answers_for(key, indexed[key]) for key in keys}
+    holders = _holder_ids({s.holder for intervals, _ in answers.values() for s in (i.standing for i in intervals)})
+    believed = _Believed(organisation_id)
     for selection in _matching(keys):
-        SlotInterval.objects.filter(selection, organisation_id=organisation_id).delete()
-        ProjectedConflict.objects.filter(selection, organisation_id=organisation_id).delete()
-    _write(organisation_id, effective, keys)
+        believed.read(selection)
+    for key, (intervals, conflicts) in answers.items():
+        believed.answer(key, [_interval_answer(i, holders) for i in intervals], [_conflict_answer(c) for c in conflicts])
+    believed.write(at)
 
 
-def _with_amendments(loaded: dict) -> list[EventRecord]:
-    """Add every correction and retraction that refers, directly or not, to the loaded events."""
-    frontier = set(loaded)
-    while frontier:
-        amending = Event.objects.filter(Q(corrects_id__in=frontier) | Q(retracts_id__in=frontier)).exclude(id__in=loaded)
-        more = records.read(amending)
-        loaded.update((r.id, r) for r in more)
-        frontier = {r.id for r in more}
-    return sorted(loaded.values(), key=lambda r: r.seq)
+def _holder_ids(slugs: set[str]) -> dict[str, int]:
+    return dict(Entity.objects.filter(slug__in=slugs).values_list("slug", "pk")) if slugs else {}
 
 
-def _write(organisation_id: int, effective: list[EventRecord], keys: set | None) -> int:
-    holders = dict(Entity.objects.filter(slug__in={r.subject for r in effective}).values_list("slug", "pk"))
-    intervals = [
-        SlotInterval(
-            organisation_id=organisation_id,
-            family=interval.slot[0],
-            name=interval.slot[1],
-            start=interval.start,
-            end=interval.end,
-            value=interval.standing.value,
-            holder_id=holders[interval.standing.holder],
-            since=interval.standing.since,
-            confidence=interval.standing.confidence,
-            event_ids=[str(e.id) for e in interval.standing.events],
-            evidence=evidence_of(interval.standing.events),
-        )
-        for interval in replay.all_slot_intervals(effective)
-        if keys is None or interval.slot in keys
-    ]
-    SlotInterval.objects.bulk_create(intervals, batch_size=2000)
-    ProjectedConflict.objects.bulk_create(
-        [
-            ProjectedConflict(
-                organisation_id=organisation_id,
-                family=conflict.key[0],
-                name=conflict.key[1],
-                reason=conflict.reason,
-                first_date=conflict.first_date,
-                event_ids=[str(e.id) for e in conflict.events],
-                evidence=evidence_of(conflict.events),
-            )
-            for conflict in replay.all_conflicts(effective)
-            if keys is None or conflict.key in keys
-        ],
-        batch_size=2000,
+def _interval_answer(interval: Interval, holders: dict[str, int]) -> tuple:
+    standing = interval.standing
+    return (
+        interval.slot[0], interval.slot[1], interval.start, interval.end, standing.value, holders[standing.holder],
+        standing.since.earliest, standing.since.latest, standing.since.precision.value, standing.confidence,
+        tuple(e.seq for e in standing.events),
     )
-    return len(intervals)
+
+
+def _conflict_answer(conflict: Conflict) -> tuple:
+    return (conflict.key[0], conflict.key[1], conflict.reason, conflict.first_date, tuple(e.seq for e in conflict.events))
+
+
+class _Believed:
+    """The rows believed now of some keys, and what replaces them: which to close, which to open."""
+
+    def __init__(self, organisation_id: int):
+        self.organisation_id = organisation_id
+        self.intervals: dict[SlotKey, dict[tuple, list[int]]] = defaultdict(dict)
+        self.conflicts: dict[SlotKey, dict[tuple, list[int]]] = defaultdict(dict)
+        self.closed: dict[type, list[int]] = {SlotInterval: [], ProjectedConflict: []}
+        self.opened: dict[type, list[tuple]] = {SlotInterval: [], ProjectedConflict: []}
+
+    def read(self, selection: Q) -> None:
+        for model, answer, found in ((SlotInterval, INTERVAL_ANSWER, self.intervals), (ProjectedConflict, CONFLICT_ANSWER, self.conflicts)):
+            rows = model.objects.filter(selection, BELIEVED_NOW, organisation_id=self.organisation_id)
+            for pk, *values in rows.values_list("pk", *answer):
+                values[-1] = tuple(values[-1])  # evidence: a JSON list
+                found[(values[0], values[1])].setdefault(tuple(values), []).append(pk)
+
+    def answer(self, key: SlotKey, intervals: list[tuple], conflicts: list[tuple]) -> None:
+        for model, now, believed in ((SlotInterval, intervals, self.intervals), (ProjectedConflict, conflicts, self.conflicts)):
+            _, opened, closed = _replaced(believed.pop(key, {}), now)
+            self.opened[model] += opened
+            self.closed[model] += closed
+
+    def write(self, at: datetime) -> None:
+        for model, answer in ((SlotInterval, INTERVAL_ANSWER), (ProjectedConflict, CONFLICT_ANSWER)):
+            closed = self.closed[model]
+            for i in range(0, len(closed), _CHUNK):
+                model.objects.filter(pk__in=closed[i : i + _CHUNK]).update(recorded_until=at)
+            model.objects.bulk_create(
+                [model(organisation_id=self.organisation_id, recorded_from=at, **_fields(answer, row)) for row in self.opened[model]],
+                batch_size=2000,
+            )
+
+
+def _replaced(believed: dict[tuple, list], now: list[tuple]) -> tuple[dict[tuple, list], list[tuple], list]:
+    """A key's rows believed so far (answer -> row ids) against its answers now: the rows that still
+    hold (answer -> ids), the answers to open rows for, and the ids of the rows to close."""
+    kept: dict[tuple, list] = {}
+    opened = []
+    for answer in now:
+        if believed.get(answer):
+            kept.setdefault(answer, []).append(believed[answer].pop())
+        else:
+            opened.append(answer)
+    return kept, opened, [row for rows in believed.values() for row in rows]
+
+
+def _fields(names: tuple[str, ...], row: tuple) -> dict[str, Any]:
+    fields = dict(zip(names, row))
+    fields["evidence"] = list(fields["evidence"])
+    return fields
+
+
+class _Projection:
+    """A rebuild in memory: the log appended append by append, as refresh_for does against the tables."""
+
+    def __init__(self, organisation_id: int):
+        self.organisation_id = organisation_id
+        self.keys: dict[Any, set[SlotKey]] = {}  # event id -> the keys it is indexed under
+        self.indexed: dict[SlotKey, list[EventRecord]] = defaultdict(list)
+        self.holders: dict[str, int] = {}
+        # Per model, the rows written so far: [answer, recorded_from, recorded_until], and which are believed.
+        self.rows: dict[type, list[list]] = {SlotInterval: [], ProjectedConflict: []}
+        self.current: dict[type, dict[SlotKey, dict[tuple, list[int]]]] = {
+            SlotInterval: defaultdict(dict), ProjectedConflict: defaultdict(dict),
+        }
+
+    def append(self, at: datetime, appended: list[EventRecord]) -> None:
+        touched: set[SlotKey] = set()
+        for record in appended:
+            keys = _keys(record, self.keys)
+            self.keys[record.id] = keys
+            touched |= keys
+            for key in keys:
+                self.indexed[key].append(record)
+        answers = {key: replay.answers_for(key, self.indexed[key]) for key in touched}
+        missing = {i.standing.holder for intervals, _ in answers.values() for i in intervals} - self.holders.keys()
+        self.holders.update(_holder_ids(missing))
+        for key, (intervals, conflicts) in answers.items():
+            self._answer(SlotInterval, key, [_interval_answer(i, self.holders) for i in intervals], at)
+            self._answer(ProjectedConflict, key, [_conflict_answer(c) for c in conflicts], at)
+
+    def _answer(self, model: type, key: SlotKey, now: list[tuple], at: datetime) -> None:
+        rows = self.rows[model]
+        kept, opened, closed = _replaced(self.current[model][key], now)
+        for answer in opened:
+            kept.setdefault(answer, []).append(len(rows))
+            rows.append([answer, at, None])
+        for index in closed:
+            rows[index][2] = at
+        self.current[model][key] = kept
+
+    def save(self) -> None:
+        EventKey.objects.bulk_create(
+            (
+                EventKey(organisation_id=self.organisation_id, family=family, name=name, event_id=event_id)
+                for event_id, keys in self.keys.items()
+                for family, name in keys
+            ),
+            batch_size=5000,
+        )
+        for model, answer in ((SlotInterval, INTERVAL_ANSWER), (ProjectedConflict, CONFLICT_ANSWER)):
+            model.objects.bulk_create(
+                (
+                    model(organisation_id=self.organisation_id, recorded_from=since, recorded_until=until, **_fields(answer, row))
+                    for row, since, until in self.rows[model]
+                ),
+                batch_size=5000,
+            )

@@ -100,7 +100,10 @@ def append_many(requests: Iterable[NewEvent]) -> list[Event]:
         _lock_log()
         last = Event.objects.order_by("-seq").only("seq", "hash", "recorded_at").first()
         seq, prev_hash = (last.seq, last.hash) if last else (0, GENESIS_HASH)
-        floor = last.recorded_at if last else None
+        # One moment for the whole append: nobody could have known one of its events without the
+        # others. It never runs backwards along seq, so known_at cuts the log between two appends.
+        now = timezone.now()
+        recorded_at = max(now, last.recorded_at) if last else now
         written: list[Event] = []
         for index, request in enumerate(requests):
             try:
@@ -110,10 +113,7 @@ def append_many(requests: Iterable[NewEvent]) -> list[Event]:
                     raise
                 raise ValidationError({f"[{index}] {k}": v for k, v in exc.errors.items()}) from None
             seq += 1
-            # recorded_at never runs backwards along seq, so known_at cuts the log at a seq boundary.
-            now = timezone.now()
-            event.recorded_at = max(now, floor) if floor else now
-            floor = event.recorded_at
+            event.recorded_at = recorded_at
             event.seq = seq
             event.prev_hash = prev_hash
             event.hash = event_hash(records.from_instance(event), prev_hash)

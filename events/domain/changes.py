@@ -26,7 +26,7 @@ class Transition:
     holder: str  # who holds the slot from `since`: the state; the office holder
     previous: str | None  # the slot's value before, None if it had none
     previous_holder: str | None
-    event_ids: tuple[str, ...]  # the assertions behind the new value
+    events: tuple[int, ...]  # the seqs of the assertions behind the new value
 
 
 @dataclass(frozen=True)
@@ -46,8 +46,9 @@ class Change:
         return f"{self.organisation}/{self.family}/{self.since}/{self.role or ''}/{self.previous_role or ''}"
 
     @property
-    def event_ids(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(i for t in self.transitions for i in t.event_ids))
+    def events(self) -> tuple[int, ...]:
+        """The seqs of the assertions behind the change, each once."""
+        return tuple(dict.fromkeys(seq for t in self.transitions for seq in t.events))
 
 
 @dataclass(frozen=True)

@@ -343,6 +343,22 @@ def _by_seq(record: EventRecord) -> int:
     return record.seq
 
 
+def answers_for(key: SlotKey, indexed: Iterable[EventRecord]) -> tuple[list[Interval], list[Conflict]]:
+    """What the projection keeps for one key, from the events indexed under it (its own assertions
+    and every correction and retraction of them): a slot's intervals and conflicts, or the
+    conflicts about a happening."""
+    effective = effective_events(indexed)
+    intervals: list[Interval] = []
+    conflicts: list[Conflict] = []
+    in_slot = [r for r in effective if slot_of(r) == key]
+    if in_slot:
+        ordered = sorted(_anchored(in_slot), key=_precedence)
+        intervals = _intervals(key, ordered)
+        conflicts = slot_conflicts(key, ordered)
+    conflicts += happening_conflicts(r for r in effective if happening_of(r) == key)
+    return intervals, conflicts
+
+
 def all_slot_intervals(effective: Iterable[EventRecord]) -> list[Interval]:
     return [
         interval

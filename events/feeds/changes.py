@@ -34,7 +34,7 @@ class ChangeEntries:
         self.found = found
         self.request = request
         self.urls = urls
-        self.events = page_reads.event_stamps({i for change in found for i in change.event_ids})
+        self.events = page_reads.event_stamps({seq for change in found for seq in change.events})
         self.names = page_reads.entity_names(
             {s for change in found for t in change.transitions for s in (t.holder, t.previous_holder) if s}
         )
@@ -44,11 +44,11 @@ class ChangeEntries:
         self.template = get_template("feeds/change_entry.html")
 
     def entries(self) -> list[Entry]:
-        return [self.entry(change) for change in self.found if change.event_ids]
+        return [self.entry(change) for change in self.found if change.events]
 
     def entry(self, change: changes.Change) -> Entry:
         said = changes.sentence(change, self.names, self.roles)
-        behind = [self.events[i] for i in change.event_ids if i in self.events]
+        behind = [self.events[seq] for seq in change.events if seq in self.events]
         organisation = self.slugs.get(change.organisation, "")
         at = f"{path_of('events:state')}?{urlencode({'org': organisation, 'at': change.since.latest.isoformat()})}"
         return Entry(
@@ -75,7 +75,7 @@ class ChangeEntries:
             url=self.urls.entity(transition.holder),
             name=self.names.get(transition.holder, transition.holder),
             was=was,
-            events=[self._link(self.events[i]) for i in transition.event_ids if i in self.events],
+            events=[self._link(self.events[seq]) for seq in transition.events if seq in self.events],
         )
 
     def _link(self, event: page_reads.EventStamp) -> Link:

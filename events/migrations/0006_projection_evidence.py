@@ -1,7 +1,7 @@
 """The projection keeps the replay records behind each answer, so a state is read without the log.
 
 The projection is a cache, rebuilt from the log by the latest migration that changes its tables
-(0008 now): rebuilding here would run today's code against tables a later migration creates.
+(0009 now): rebuilding here would run today's code against tables a later migration creates.
 """
 from django.db import migrations, models
 

@@ -1,22 +1,12 @@
 """The projection's index of which slots and happenings each event speaks to (EventKey), and names
 of any length for slots and happenings (a kind may name a slot by a payload field).
 
-The projection is a cache: after the tables change, each organisation's projection (index,
-intervals with their evidence as records.to_json writes it, conflicts) is rebuilt from its
-log with the current code. The latest migration that changes the projection's tables does
-this; earlier ones no longer do (they would run today's code against yesterday's tables).
+The projection is a cache, rebuilt from the log by the latest migration that changes its tables
+(0009 now): rebuilding here would run today's code against tables a later migration changes.
 """
 
 import django.db.models.deletion
 from django.db import migrations, models
-
-
-def rebuild_projections(apps, schema_editor):
-    from events import projections
-    from events.models import Organisation
-
-    for organisation in Organisation.objects.using(schema_editor.connection.alias):
-        projections.rebuild(organisation)
 
 
 class Migration(migrations.Migration):
@@ -54,6 +44,4 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['organisation', 'family', 'name'], name='eventkey_key'), models.Index(fields=['event'], name='eventkey_event')],
             },
         ),
-        # Reversing leaves the old tables' rows as they are: the older code rebuilds what it needs.
-        migrations.RunPython(rebuild_projections, migrations.RunPython.noop),
     ]

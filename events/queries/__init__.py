@@ -12,10 +12,9 @@ from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
 from events.domain import replay
 from events.domain.dates import PartialDate
 from events.domain.kinds import FieldType, payload_fields_naming
-from events.domain.replay import Conflict, Standing, State
-from events.models import Entity, Event, Office, Organisation, ProjectedConflict, SlotInterval, Status
+from events.domain.replay import Conflict, EventRecord, Standing, State
+from events.models import BELIEVED_NOW, Entity, Event, Office, Organisation, ProjectedConflict, SlotInterval, Status
 from events import records
-from events.projections import records_from_evidence
 
 from .prepared import PreparedQuery
 
@@ -54,18 +53,13 @@ _ORGANISATION_BY_SLUG = PreparedQuery(
 
 
 def state_at(organisation: Organisation, at: date, known_at: datetime | None = None) -> State:
-    """The organisation on `at` as believed at `known_at`.
-
-    The present belief comes from the projection; a past belief replays the log as it was.
-    """
-    if not is_present_belief(known_at):
-        return replayed_state_at(organisation, at, known_at)
+    """The organisation on `at` as believed at `known_at` (None: now), from the projection."""
     return projected_state_at(organisation, at, known_at)[0]
 
 
 def is_present_belief(known_at: datetime | None) -> bool:
-    """Whether `known_at` (None: now) is at or after the last append: then the projection knows
-    exactly what was known, and a replay of the whole log would only find the same answer."""
+    """Whether `known_at` (None: now) is at or after the last append: then what is believed now
+    is what was believed then, and the rows believed now (a smaller index) answer it."""
     if known_at is None:
         return True
     newest = _NEWEST_RECORDED.rows()
@@ -75,17 +69,21 @@ def is_present_belief(known_at: datetime | None) -> bool:
 def projected_state_at(
     organisation: Organisation, at: date, known_at: datetime | None = None
 ) -> tuple[State, dict[str, Holder]]:
-    """The present belief on `at` from the projection, and the holders of its standings.
+    """The state on `at` as believed at `known_at` from the projection, and the holders of its standings.
 
-    `known_at`, when given, must be a present belief (is_present_belief): it is only reported.
-
-    Two queries, plain rows: the intervals in force (with their evidence and their holders'
-    names) and the conflicts. Building model instances cost more than the queries.
+    Three queries, plain rows: the intervals in force and believed (with their holders' names),
+    the conflicts shown, and the events behind both by seq. Model instances cost more than the queries.
     """
+    if is_present_belief(known_at):
+        intervals, conflicts = _INTERVALS_NOW.rows([organisation.pk, at, at]), _CONFLICTS_NOW.rows([organisation.pk, at])
+    else:
+        intervals = _INTERVALS_BELIEVED.rows([organisation.pk, at, at, known_at, known_at])
+        conflicts = _CONFLICTS_BELIEVED.rows([organisation.pk, at, known_at, known_at])
+    behind = events_by_seq({seq for *_, evidence in conflicts for seq in evidence} | {
+        seq for row in intervals for seq in row[_EVIDENCE]
+    })
     standings, holders = [], {}
-    for family, name, value, since_earliest, since_latest, since_precision, confidence, evidence, *holder in (
-        _INTERVALS_IN_FORCE.rows([organisation.pk, at, at])
-    ):
+    for family, name, value, since_earliest, since_latest, since_precision, confidence, evidence, *holder in intervals:
         since = PartialDate.from_stored(since_earliest, since_latest, since_precision)
         standings.append(
             Standing(
@@ -95,34 +93,60 @@ def projected_state_at(
                 since=since,
                 certain=not since.is_uncertain_at(at),
                 confidence=confidence,
-                events=records_from_evidence(evidence),
+                events=tuple(behind[seq] for seq in evidence),
             )
         )
         holders[holder[0]] = Holder(*holder)
     standings.sort(key=lambda s: (s.slot, s.since.earliest))
-    found = [
-        Conflict((family, name), reason, records_from_evidence(evidence))
-        for family, name, reason, evidence in _CONFLICTS_SHOWN.rows([organisation.pk, at])
-    ]
+    found = [Conflict((family, name), reason, tuple(behind[seq] for seq in evidence)) for family, name, reason, evidence in conflicts]
     found.sort(key=lambda c: (c.first_date, c.key))
     return State(at=at, known_at=known_at, standings=tuple(standings), conflicts=tuple(found)), holders
 
 
+def events_by_seq(seqs: set[int]) -> dict[int, EventRecord]:
+    """The records of the events with these seqs (the projection's evidence), by seq."""
+    found: dict[int, EventRecord] = {}
+    ordered = sorted(seqs)
+    for i in range(0, len(ordered), 2000):
+        found.update((r.seq, r) for r in records.read(Event.objects.filter(seq__in=ordered[i : i + 2000])))
+    return found
+
+
+_EVIDENCE = _INTERVAL_COLUMNS.index("evidence")
+
+
+def _in_force(params) -> QuerySet:
+    """Intervals of an organisation in force on a day (one filter() each: the parameters in order)."""
+    return (
+        SlotInterval.objects.filter(organisation_id=params[0])
+        .filter(start__lte=params[1])
+        .filter(Q(end__isnull=True) | Q(end__gt=params[2]))
+    )
+
+
+def _shown(params) -> QuerySet:
+    return ProjectedConflict.objects.filter(organisation_id=params[0]).filter(first_date__lte=params[1])
+
+
+def _believed_at(rows: QuerySet, moment: datetime, again: datetime) -> QuerySet:
+    return rows.filter(recorded_from__lte=moment).filter(Q(recorded_until__isnull=True) | Q(recorded_until__gt=again))
+
+
 # The state's reads, compiled once: building and compiling them took longer than running them.
-_INTERVALS_IN_FORCE = PreparedQuery(
-    SlotInterval,
-    lambda params: SlotInterval.objects.filter(organisation_id=params[0])  # one filter() each: params in order
-    .filter(start__lte=params[1])
-    .filter(Q(end__isnull=True) | Q(end__gt=params[2]))
-    .order_by()
-    .values_list(*_INTERVAL_COLUMNS),
+_INTERVALS_NOW = PreparedQuery(
+    SlotInterval, lambda params: _in_force(params).filter(BELIEVED_NOW).order_by().values_list(*_INTERVAL_COLUMNS)
 )
-_CONFLICTS_SHOWN = PreparedQuery(
+_INTERVALS_BELIEVED = PreparedQuery(
+    SlotInterval,
+    lambda params: _believed_at(_in_force(params), params[3], params[4]).order_by().values_list(*_INTERVAL_COLUMNS),
+)
+_CONFLICT_COLUMNS = ("family", "name", "reason", "evidence")
+_CONFLICTS_NOW = PreparedQuery(
+    ProjectedConflict, lambda params: _shown(params).filter(BELIEVED_NOW).order_by().values_list(*_CONFLICT_COLUMNS)
+)
+_CONFLICTS_BELIEVED = PreparedQuery(
     ProjectedConflict,
-    lambda params: ProjectedConflict.objects.filter(organisation_id=params[0])
-    .filter(first_date__lte=params[1])
-    .order_by()
-    .values_list("family", "name", "reason", "evidence"),
+    lambda params: _believed_at(_shown(params), params[2], params[3]).order_by().values_list(*_CONFLICT_COLUMNS),
 )
 # Statuses and offices in one round trip: a status row's last column is NULL, an office's is its
 # (never empty) holder type.

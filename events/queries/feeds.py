@@ -21,7 +21,7 @@ from events.domain.changes import Change, RoleLabel, Transition, group
 from events.domain.dates import PartialDate
 from events.domain.kinds import FieldType, families, indefinite, kind_of
 from events import records
-from events.models import Entity, Event, MeetingType, Office, Organisation, SlotInterval, Status
+from events.models import BELIEVED_NOW, Entity, Event, MeetingType, Office, Organisation, SlotInterval, Status
 from events.records import EventRow
 
 from .prepared import PreparedQuery
@@ -140,7 +140,7 @@ def recent_changes(organisations: Iterable[int], limit: int) -> list[Change]:
 def _recent(organisation: int, limit: int) -> list[Change]:
     found: list[Transition] = []
     dates: set[PartialDate] = set()
-    for transition in _transitions(SlotInterval.objects.filter(organisation_id=organisation)):
+    for transition in _transitions(SlotInterval.objects.filter(BELIEVED_NOW, organisation_id=organisation)):
         if len(dates) >= limit and transition.since not in dates:
             break
         found.append(transition)
@@ -157,13 +157,14 @@ def _transitions(intervals: QuerySet[SlotInterval], chunk: int = 200) -> Iterato
     # The slot's interval before this one ends where this one starts (intervals of a slot are
     # contiguous): one probe of the (organisation, family, name, end) index a row.
     previous = SlotInterval.objects.filter(
-        organisation_id=OuterRef("organisation_id"), family=OuterRef("family"), name=OuterRef("name"), end=OuterRef("start")
+        BELIEVED_NOW, organisation_id=OuterRef("organisation_id"), family=OuterRef("family"), name=OuterRef("name"),
+        end=OuterRef("start"),
     ).order_by()
     rows = intervals.annotate(
         previous_value=Subquery(previous.values("value")[:1]), previous_holder=Subquery(previous.values("holder__slug")[:1])
     ).values_list(
         "organisation_id", "family", "name", "start", "since_earliest", "since_latest", "since_precision",
-        "value", "holder__slug", "event_ids", "previous_value", "previous_holder",
+        "value", "holder__slug", "evidence", "previous_value", "previous_holder",
     )
     before = None
     while True:
@@ -179,14 +180,14 @@ def _transitions(intervals: QuerySet[SlotInterval], chunk: int = 200) -> Iterato
 
 def _changed(rows: Sequence[tuple]) -> Iterator[Transition]:
     for row in rows:
-        org, family, name, start, since_earliest, since_latest, precision, value, holder, event_ids, previous, previous_holder = row
+        org, family, name, start, since_earliest, since_latest, precision, value, holder, evidence, previous, previous_holder = row
         if value == previous:
             continue  # a confirmation of the standing value, or none followed by none
         yield Transition(
             organisation=org, family=family, name=name,
             since=PartialDate.from_stored(since_earliest, since_latest, precision),
             value=value, holder=holder, previous=previous, previous_holder=previous_holder,
-            event_ids=tuple(event_ids),
+            events=tuple(evidence),
         )
 
 
@@ -220,10 +221,10 @@ class EventStamp(NamedTuple):
     recorded_by: str
 
 
-def event_stamps(ids: Iterable[str]) -> dict[str, EventStamp]:
-    """The events with these ids, by id as text (as a change names them). One query."""
-    rows = Event.objects.filter(id__in=ids).values_list(*EventStamp._fields)
-    return {str(row[0]): EventStamp(*row) for row in rows}
+def event_stamps(seqs: Iterable[int]) -> dict[int, EventStamp]:
+    """The events with these seqs (as a change names them), by seq. One query."""
+    rows = Event.objects.filter(seq__in=seqs).values_list(*EventStamp._fields)
+    return {row[1]: EventStamp(*row) for row in rows}
 
 
 def entity_names(slugs: Iterable[str]) -> dict[str, str]:

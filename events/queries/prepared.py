@@ -8,20 +8,20 @@ converted as the ORM converts them (UUIDs, datetimes, JSON).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any
 
 from django.db import connections, router
 from django.db.models import Model, QuerySet
 
-Parameter = int | str | date
+Parameter = int | str | date | datetime
 
 
 class PreparedQuery:
     """The values_list queryset `build(params)` returns, compiled once per database and parameter types.
 
-    Parameters are whole numbers, strings or dates. `build` must make them, in the order given,
+    Parameters are whole numbers, strings, dates or aware datetimes. `build` must make them, in the order given,
     the query's only SQL parameters: compiling checks that with stand-ins of the same types, so
     a query that would bind them elsewhere fails at once instead of reading the wrong rows.
     """
@@ -59,16 +59,21 @@ _STAND_INS: dict[type, Callable[[int], Parameter]] = {
     int: lambda position: position,
     str: lambda position: f"stand-in {position}",
     date: lambda position: date(1900, 1, 1) + timedelta(days=position),
+    datetime: lambda position: datetime(1900, 1, 1, tzinfo=timezone.utc) + timedelta(seconds=position),
 }
 
 
 def _type_of(value: Parameter) -> type:
     kind = type(value)
     if kind not in _STAND_INS:
-        raise TypeError(f"a prepared query takes whole numbers, strings and dates, not {kind.__name__}")
+        raise TypeError(f"a prepared query takes whole numbers, strings, dates and datetimes, not {kind.__name__}")
     return kind
 
 
 def _bound(connection, value: Parameter):
-    """The value as the ORM binds it on this database (SQLite gets dates as ISO text)."""
-    return connection.ops.adapt_datefield_value(value) if type(value) is date else value
+    """The value as the ORM binds it on this database (SQLite gets dates and datetimes as ISO text)."""
+    if type(value) is date:
+        return connection.ops.adapt_datefield_value(value)
+    if type(value) is datetime:
+        return connection.ops.adapt_datetimefield_value(value)
+    return value

@@ -2,7 +2,6 @@
 import importlib
 import random
 from datetime import date, timedelta
-from uuid import UUID
 
 import pytest
 from django.apps import apps as django_apps
@@ -57,50 +56,59 @@ def test_projection_agrees_with_replay_after_every_kind_of_append(seed):
         assert comparable(queries.state_at(org, at)) == comparable(queries.replayed_state_at(org, at)), at
 
 
+ROWS = {
+    SlotInterval: ("family", "name", "start", "end", "value", "holder_id", "since_earliest", "since_latest",
+                   "since_precision", "confidence", "evidence", "recorded_from", "recorded_until"),
+    ProjectedConflict: ("family", "name", "reason", "first_date", "evidence", "recorded_from", "recorded_until"),
+    EventKey: ("family", "name", "event_id"),
+}
+
+
+def projection_rows() -> dict:
+    """Every row of the projection, its history included, without surrogate ids."""
+    return {model: sorted(map(repr, model.objects.values_list(*columns))) for model, columns in ROWS.items()}
+
+
 @pytest.mark.django_db
 def test_rebuild_reproduces_the_incremental_projection():
     random_history(random.Random(42), 40)
     org = builders.organisation()
-    before = sorted(SlotInterval.objects.values_list("family", "name", "start", "end", "value", "event_ids"))
+    before = projection_rows()
     projections.rebuild(org)
-    after = sorted(SlotInterval.objects.values_list("family", "name", "start", "end", "value", "event_ids"))
-    assert before == after and before
+    after = projection_rows()
+    assert before == after and all(before.values())
+    assert SlotInterval.objects.exclude(recorded_until=None).exists()  # a history, not only the present
 
 
 @pytest.mark.django_db
 def test_state_from_projection_uses_a_constant_number_of_queries(django_assert_max_num_queries):
     random_history(random.Random(7), 30)
     org = builders.organisation()
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(3):  # intervals, conflicts, the events behind them
         queries.state_at(org, date(2002, 1, 1))
 
 
 @pytest.mark.django_db
-def test_projection_evidence_is_the_logged_events_themselves():
+def test_projection_evidence_names_logged_events_by_seq():
     random_history(random.Random(11), 30)
-    logged = {r.id: r for r in records.read(Event.objects.all())}
-    rows = list(SlotInterval.objects.values_list("event_ids", "evidence")) + list(
-        ProjectedConflict.objects.values_list("event_ids", "evidence")
-    )
-    assert rows
-    for event_ids, evidence in rows:
-        assert projections.records_from_evidence(evidence) == tuple(logged[UUID(i)] for i in event_ids)
+    logged = set(Event.objects.values_list("seq", flat=True))
+    intervals = list(SlotInterval.objects.values_list("evidence", flat=True))
+    conflicts = list(ProjectedConflict.objects.values_list("evidence", flat=True))
+    assert intervals and all(intervals) and conflicts and all(conflicts)
+    assert all(set(evidence) <= logged for evidence in intervals + conflicts)
+    assert all(evidence == sorted(evidence) for evidence in intervals)  # a standing's events, oldest first
 
 
 @pytest.mark.django_db
-def test_migration_0008_rebuilds_the_evidence_and_index_of_a_projection_built_before_it():
+def test_migration_0009_rebuilds_a_projection_built_before_it():
     random_history(random.Random(5), 30)
-    expected = sorted(SlotInterval.objects.values_list("family", "name", "start", "evidence"))
-    indexed = sorted(EventKey.objects.values_list("family", "name", "event_id"))
-    SlotInterval.objects.update(evidence=[])  # as 0005 left it: the projection is a cache, not the log
+    expected = projection_rows()
+    SlotInterval.objects.all().delete()  # whatever the tables held before, the projection is a cache
     ProjectedConflict.objects.update(evidence=[])
-    EventKey.objects.all().delete()  # as 0007 left it: no index
-    migration = importlib.import_module("events.migrations.0008_projection_index")
+    EventKey.objects.all().delete()
+    migration = importlib.import_module("events.migrations.0009_bitemporal_projection")
     migration.rebuild_projections(django_apps, connection.schema_editor())
-    assert sorted(SlotInterval.objects.values_list("family", "name", "start", "evidence")) == expected
-    conflicts = list(ProjectedConflict.objects.values_list("evidence", flat=True))
-    assert conflicts and all(conflicts)
-    assert sorted(EventKey.objects.values_list("family", "name", "event_id")) == indexed and indexed
+    assert projection_rows() == expected
 
 
 @pytest.mark.django_db
@@ -110,7 +118,7 @@ def test_a_belief_at_or_after_the_last_append_is_read_from_the_projection(django
     last = Event.objects.order_by("-recorded_at").first().recorded_at
     for at in (date(2000, 6, 1), date(2002, 1, 1), date(2004, 1, 1)):
         for known_at in (last, last + timedelta(days=1)):
-            with django_assert_max_num_queries(3):  # the newest recording, intervals, conflicts
+            with django_assert_max_num_queries(4):  # the newest recording, intervals, conflicts, their events
                 projected = queries.state_at(org, at, known_at)
             assert projected.known_at == known_at
             assert comparable(projected) == comparable(queries.replayed_state_at(org, at, known_at))

@@ -21,11 +21,11 @@ ROLES = {
 }
 
 
-def _t(name, since, value, previous=None, family="membership", holder=None, previous_holder=None, ids=("e",)):
+def _t(name, since, value, previous=None, family="membership", holder=None, previous_holder=None, seqs=(1,)):
     return Transition(
         organisation=1, family=family, name=name, since=PartialDate.parse(since), value=value,
         holder=holder or name, previous=previous, previous_holder=previous_holder or (None if family == "office" else name),
-        event_ids=ids,
+        events=seqs,
     )
 
 
