@@ -220,7 +220,9 @@ class EventQuerySet(models.QuerySet):
         raise ImmutableEventError("events are immutable: correct or retract instead of updating")
 
     def bulk_create(self, *args, **kwargs):
-        raise ImmutableEventError("events are appended one by one through events.store")
+        if not store_is_writing.get():
+            raise ImmutableEventError("events are written only through events.store")
+        return super().bulk_create(*args, **kwargs)
 
     def update_or_create(self, *args, **kwargs):
         raise ImmutableEventError("events are immutable: use events.store")

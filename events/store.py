@@ -18,7 +18,7 @@ from django.utils import timezone
 from . import records
 from .domain.dates import InvalidDate, PartialDate
 from .domain.errors import ConflictError, ValidationError
-from .domain.kinds import RETRACTION, get_kind, validate_payload, validate_subject
+from .domain.kinds import RETRACTION, Vocabulary, get_kind, validate_payload, validate_subject
 from .domain.replay import EventRecord
 from .domain.text import clean_text
 from .integrity import GENESIS_HASH, event_hash
@@ -93,7 +93,7 @@ def editorial_source() -> Source:
 
 
 def append_many(requests: Iterable[NewEvent]) -> list[Event]:
-    """Record several events in one transaction: all or none. The projection is refreshed once."""
+    """Record several events in one transaction: all or none, one insert, one refresh of the projection."""
     from .projections import refresh_for
 
     with transaction.atomic(), _writing():
@@ -104,10 +104,11 @@ def append_many(requests: Iterable[NewEvent]) -> list[Event]:
         # others. It never runs backwards along seq, so known_at cuts the log between two appends.
         now = timezone.now()
         recorded_at = max(now, last.recorded_at) if last else now
+        lookups = _Lookups()
         written: list[Event] = []
         for index, request in enumerate(requests):
             try:
-                event = _build(request)
+                event = _build(request, lookups)
             except ValidationError as exc:
                 if index == 0 and not written:
                     raise
@@ -116,13 +117,45 @@ def append_many(requests: Iterable[NewEvent]) -> list[Event]:
             event.recorded_at = recorded_at
             event.seq = seq
             event.prev_hash = prev_hash
-            event.hash = event_hash(records.from_instance(event), prev_hash)
-            event.save()
-            prev_hash = event.hash
+            event.hash = prev_hash = event_hash(records.from_instance(event), prev_hash)
             written.append(event)
+        Event.objects.bulk_create(written, batch_size=500)
         refresh_for(written)
     return written
 
+
+class _Lookups:
+    """What one append's events name, each read once: organisations and their vocabularies, entities,
+    sources; and the events this append already corrects or retracts (they are not in the table yet)."""
+
+    def __init__(self) -> None:
+        self.found: dict[tuple[type, str], Any] = {}
+        self.vocabularies: dict[int, Vocabulary] = {}
+        self.entity_types: dict[str, str | None] = {}
+        self.corrected: set = set()
+        self.retracted: set = set()
+
+    def resolve(self, model, key_field: str, value, field_name: str):
+        if isinstance(value, model):
+            return value
+        if value in (None, ""):
+            raise ValidationError("is required", field=field_name)
+        if (model, value) not in self.found:
+            try:
+                self.found[(model, value)] = model.objects.get(**{key_field: value})
+            except model.DoesNotExist:
+                raise ValidationError(f"{value!r} is not a known {model._meta.verbose_name}", field=field_name) from None
+        return self.found[(model, value)]
+
+    def vocabulary(self, organisation: Organisation) -> Vocabulary:
+        if organisation.pk not in self.vocabularies:
+            self.vocabularies[organisation.pk] = organisation.vocabulary()
+        return self.vocabularies[organisation.pk]
+
+    def entity_type(self, slug: str) -> str | None:
+        if slug not in self.entity_types:
+            self.entity_types[slug] = Entity.objects.filter(slug=slug).values_list("type", flat=True).first()
+        return self.entity_types[slug]
 
 
 def restore(rows: Iterable[dict[str, Any]]) -> int:
@@ -186,7 +219,7 @@ def _lock_log() -> None:
     # SQLite: the connection opens transactions IMMEDIATE (settings), which is the lock.
 
 
-def _build(request: NewEvent) -> Event:
+def _build(request: NewEvent, lookups: _Lookups) -> Event:
     """An unsaved Event from a request, or a ValidationError naming every bad field at once."""
     errors: dict[str, list[str]] = {}
 
@@ -198,19 +231,19 @@ def _build(request: NewEvent) -> Event:
                 errors.setdefault(name, []).extend(messages)
             return None
 
-    organisation = _resolve(Organisation, "slug", request.organisation, "organisation")
+    organisation = lookups.resolve(Organisation, "slug", request.organisation, "organisation")
     kind = get_kind(request.kind)
     if kind.name == RETRACTION:
-        _check_retraction(request.retracts, organisation)
+        _check_retraction(request.retracts, organisation, lookups)
     elif request.retracts is not None:
         raise ValidationError("only a retraction may retract", field="retracts")
     if request.corrects is not None:
-        _check_correction(request.corrects, organisation, kind.name)
-    subject = check(_resolve, Entity, "slug", request.subject, "subject")
+        _check_correction(request.corrects, organisation, kind.name, lookups)
+    subject = check(lookups.resolve, Entity, "slug", request.subject, "subject")
     if subject is not None:
         check(validate_subject, kind, subject.type)
-    payload = check(validate_payload, kind, request.payload, organisation.vocabulary(), _entity_type_of)
-    source = check(_resolve, Source, "key", request.source, "source")
+    payload = check(validate_payload, kind, request.payload, lookups.vocabulary(organisation), lookups.entity_type)
+    source = check(lookups.resolve, Source, "key", request.source, "source")
     when = check(_partial_date, request.date)
     confidence = check(_confidence, request.confidence)
     locator = check(_text, request.locator, "locator", 255)
@@ -237,42 +270,31 @@ def _build(request: NewEvent) -> Event:
     )
 
 
-def _check_retraction(target: Event | None, organisation: Organisation) -> None:
+def _check_retraction(target: Event | None, organisation: Organisation, lookups: _Lookups) -> None:
     if target is None:
         raise ValidationError("a retraction names the event it retracts", field="retracts")
     if target.organisation_id != organisation.pk:
         raise ValidationError("the event retracted belongs to another organisation", field="retracts")
     if target.kind == RETRACTION:
         raise ConflictError(f"event {target.id} is a retraction; a retraction cannot be retracted")
-    if Event.objects.filter(retracts=target).exists():
+    if target.pk in lookups.retracted or Event.objects.filter(retracts=target).exists():
         raise ConflictError(f"event {target.id} is already retracted")
+    lookups.retracted.add(target.pk)
 
 
-def _check_correction(target: Event, organisation: Organisation, kind: str) -> None:
+def _check_correction(target: Event, organisation: Organisation, kind: str, lookups: _Lookups) -> None:
     if target.organisation_id != organisation.pk:
         raise ValidationError("the event corrected belongs to another organisation", field="corrects")
     if target.kind == RETRACTION or kind == RETRACTION:
         raise ValidationError("retractions are not corrected; retract the event again instead", field="corrects")
-    if Event.objects.filter(retracts=target).exists():
+    if target.pk in lookups.retracted or Event.objects.filter(retracts=target).exists():
         raise ConflictError(f"event {target.id} is retracted; record a new event instead")
+    if target.pk in lookups.corrected:
+        raise ConflictError(f"event {target.id} is already corrected in this append; correct that one")
     later = Event.objects.filter(corrects=target).exclude(retractions__isnull=False).first()
     if later is not None:
         raise ConflictError(f"event {target.id} is already corrected by {later.id}; correct that one")
-
-
-def _resolve(model, key_field: str, value, field_name: str):
-    if isinstance(value, model):
-        return value
-    if value in (None, ""):
-        raise ValidationError("is required", field=field_name)
-    try:
-        return model.objects.get(**{key_field: value})
-    except model.DoesNotExist:
-        raise ValidationError(f"{value!r} is not a known {model._meta.verbose_name}", field=field_name) from None
-
-
-def _entity_type_of(slug: str) -> str | None:
-    return Entity.objects.filter(slug=slug).values_list("type", flat=True).first()
+    lookups.corrected.add(target.pk)
 
 
 def _partial_date(value) -> PartialDate:
