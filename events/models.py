@@ -31,11 +31,19 @@ class Organisation(models.Model):
         return self.short_name or self.name
 
     def vocabulary(self) -> Vocabulary:
+        """The slugs the organisation declares, in one query (the store reads it once an append)."""
+        declared: dict[str, set[str]] = {"status": set(), "office": set(), "meeting_type": set()}
+        parts = [
+            model.objects.filter(organisation=self).order_by().annotate(part=models.Value(name)).values_list("part", "slug")
+            for name, model in (("status", Status), ("office", Office), ("meeting_type", MeetingType))
+        ]
+        for part, slug in parts[0].union(*parts[1:], all=True):
+            declared[part].add(slug)
         return Vocabulary(
             organisation=self.slug,
-            statuses=frozenset(self.statuses.values_list("slug", flat=True)),
-            offices=frozenset(self.offices.values_list("slug", flat=True)),
-            meeting_types=frozenset(self.meeting_types.values_list("slug", flat=True)),
+            statuses=frozenset(declared["status"]),
+            offices=frozenset(declared["office"]),
+            meeting_types=frozenset(declared["meeting_type"]),
         )
 
 
