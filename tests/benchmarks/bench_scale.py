@@ -118,20 +118,14 @@ def run_log(database: str, options: Options) -> dict:
     writer.create_world()
     peer = Peer(peer_env(database, options), vocabularies(), {e.slug: e.type for e in world.entities}, SEED)
     appends = Appends(writer, peer, Stream(world, SEED), connection.vendor)
-    found: dict = {"database": database, "durability": {"ours": our_durability(), "peer": peer.durability()}, "singles": {}}
-    built: list[tuple[int, float, float]] = []  # (events, our seconds, the peer's seconds) per batch
-    for size in powers_of_ten(options.events):
-        while appends.size < size:
-            count = min(BATCH, size - appends.size)
-            built.append((count, *appends.batch(count)))
-            if len(built) % 50 == 0:
-                print(f"  {database}: {appends.size:,} events", flush=True)
-        analyze()
-        singles = appends.singles(options.singles if size == options.events else 60)
-        found["singles"][size] = {name: asdict(timing) for name, timing in singles.items()}
-        print(f"  {database}: single appends at {size:,}: " + ", ".join(f"{n} {t.p50_ms:.2f} ms" for n, t in singles.items()), flush=True)
-    events = sum(n for n, _, _ in built)
-    found["build"] = {"ours_per_s": events / sum(o for _, o, _ in built), "peer_per_s": events / sum(p for _, _, p in built)}
+    found: dict = {"database": database, "durability": {"ours": our_durability(), "peer": peer.durability()}}
+    found.update(grow(appends, options, database))
+    found["log"] = {"events": Event.objects.count(), "organisations": Event.objects.values("organisation").distinct().count(),
+                    "intervals": SlotInterval.objects.count()}
+    reads = measure_reads(world, SEED, options.samples, options.read_seconds)  # on the log at N, as analyzed there
+    found["reads"] = {name: asdict(timing) for name, timing in reads.items()}
+    found["floor_bitemporal"] = bitemporal()
+    print(f"  {database}: reads: " + ", ".join(f"{n} {t['p50_ms']:.2f} ms" for n, t in found["reads"].items()), flush=True)
     at_size = [appends.batch() for _ in range(options.batches)]
     found["batched"] = {"ours_per_s": BATCH * len(at_size) / sum(o for o, _ in at_size),
                         "peer_per_s": BATCH * len(at_size) / sum(p for _, p in at_size)}
@@ -140,19 +134,32 @@ def run_log(database: str, options: Options) -> dict:
     if options.profile:  # ours alone from here: the peer never sees these events
         found["profile_single"] = profiled(lambda: [writer.append(appends.stream.next_batch(1)[0]) for _ in range(100)])
         found["profile_batch"] = profiled(lambda: writer.append_many(appends.stream.next_batch(BATCH)))
-    analyze()
-    found["log"] = {"events": Event.objects.count(), "organisations": Event.objects.values("organisation").distinct().count(),
-                    "intervals": SlotInterval.objects.count()}
-    reads = measure_reads(world, SEED, options.samples, options.read_seconds)
-    found["reads"] = {name: asdict(timing) for name, timing in reads.items()}
-    found["floor_bitemporal"] = bitemporal()
-    print(f"  {database}: reads: " + ", ".join(f"{n} {t['p50_ms']:.2f} ms" for n, t in found["reads"].items()), flush=True)
     found["rebuild"] = measure_rebuild()
     print(f"  {database}: rebuild {found['rebuild']['seconds']:.1f} s, identical: {found['rebuild']['identical']}", flush=True)
     if connection.vendor == "postgresql":
         found["writers"] = concurrent_writers(world, os.environ["DATABASE_URL"], options.writers, options.writers_seconds)
         print(f"  {database}: writers: {found['writers']}", flush=True)
     return found
+
+
+def grow(appends: Appends, options: Options, database: str) -> dict:
+    """Build the log to N in batches, both sides; at each power of ten on the way and at N, fresh planner
+    statistics and single appends. The build's rates, and the single appends' timings by size."""
+    built: list[tuple[int, float, float]] = []  # (events, our seconds, the peer's seconds) per batch
+    singles: dict[int, dict] = {}
+    for size in powers_of_ten(options.events):
+        while appends.size < size:
+            count = min(BATCH, size - appends.size)
+            built.append((count, *appends.batch(count)))
+            if len(built) % 50 == 0:
+                print(f"  {database}: {appends.size:,} events", flush=True)
+        analyze()
+        timed = appends.singles(options.singles if size == options.events else 60)
+        singles[size] = {name: asdict(timing) for name, timing in timed.items()}
+        print(f"  {database}: single appends at {size:,}: " + ", ".join(f"{n} {t.p50_ms:.2f} ms" for n, t in timed.items()), flush=True)
+    events = sum(n for n, _, _ in built)
+    return {"singles": singles,
+            "build": {"ours_per_s": events / sum(o for _, o, _ in built), "peer_per_s": events / sum(p for _, _, p in built)}}
 
 
 def run_pathological(options: Options) -> dict:
