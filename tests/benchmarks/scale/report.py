@@ -171,7 +171,7 @@ def report(options, machine: dict[str, str], results: dict[str, dict]) -> str:
             tables = ", ".join(f"{table} {patho['bytes'][table] / MB:,.1f}" for table in PROJECTION_TABLES)
             lines.append(
                 f"- {database}: {patho['appended']:,} of {patho['planned']:,} events in {patho['seconds']:.0f} s, {patho['per_s']:,.0f} events a second"
-                f" (first batch {patho['first_batch_per_s']:,.0f}/s, last {patho['last_batch_per_s']:,.0f}/s); projection "
+                f" (first batch of 1,000 {patho['first_batch_per_s']:,.0f}/s, last {patho['last_batch_per_s']:,.0f}/s); projection "
                 f"{_projection_mb(patho['bytes']):,.1f} MB ({tables}), events table {patho['bytes']['events_event'] / MB:,.1f} MB"
             )
     for database, log in logs.items():
