@@ -37,8 +37,10 @@ test-services: setup
 	SECRET_KEY=test-only DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/scotimeline} \
 	TEST_REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/15} SECURE_SSL_REDIRECT=0 REQUIRE_SERVICES=1 $(BIN)/pytest
 
+# Quick sizes by default; `make bench BENCH_EVENTS=1000000` for the full run, BENCH_ONLY=bench_scale for one.
+BENCH_EVENTS ?= 10000
 bench: setup
-	$(BIN)/python -m tests.benchmarks
+	BENCH_EVENTS=$(BENCH_EVENTS) BENCH_ONLY=$(BENCH_ONLY) $(BIN)/python -m tests.benchmarks
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles

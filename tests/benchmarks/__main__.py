@@ -1,7 +1,11 @@
-"""`python -m tests.benchmarks` (make bench): run every bench_*.py module here, each through its main()."""
+"""`python -m tests.benchmarks` (make bench): run every bench_*.py module here, each through its main().
+
+BENCH_ONLY=bench_scale,bench_feeds runs only those; BENCH_EVENTS sets the log size of those that build one.
+"""
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import sys
 from pathlib import Path
@@ -10,6 +14,12 @@ from pathlib import Path
 def main() -> int:
     here = Path(__file__).parent
     names = sorted(m.name for m in pkgutil.iter_modules([str(here)]) if m.name.startswith("bench_"))
+    only = [name for name in os.environ.get("BENCH_ONLY", "").split(",") if name]
+    unknown = set(only) - set(names)
+    if unknown:
+        print(f"BENCH_ONLY names no benchmark: {', '.join(sorted(unknown))} (there are: {', '.join(names)})", file=sys.stderr)
+        return 2
+    names = [name for name in names if not only or name in only]
     failed = []
     for name in names:
         print(f"=== tests.benchmarks.{name}", flush=True)

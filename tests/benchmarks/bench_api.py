@@ -2,6 +2,8 @@
 
     python -m tests.benchmarks.bench_api [--events N] [--duration S] [--databases sqlite,postgresql] [--reuse]
 
+N defaults to BENCH_EVENTS when set (make bench sets a quick size), else 100,000.
+
 For each database: a fresh database, migrated, the SCO seeds loaded (when seeds/ has them),
 then N synthetic events (default 100,000) appended through events.store.append_many in
 batches; gunicorn serves it on 127.0.0.1 and wrk loads it. Each endpoint is measured twice:

@@ -2,6 +2,8 @@
 
     python -m tests.benchmarks.bench_feeds [--events N] [--rounds N] [--seconds S] [--no-server] [--keep] [--against DIR]
 
+N defaults to BENCH_EVENTS when set (make bench sets a quick size), else 100,000.
+
 Builds a fresh database (a temporary SQLite file; test_<name> on PostgreSQL when DATABASE_URL is
 set) and appends the events through events.store.append_many in batches of 5,000: memberships of
 2,000 states, offices, meetings, corrections and retractions. With --keep the database stays for
@@ -505,7 +507,7 @@ def measure_against(other: Path, database: str, rounds: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--events", type=int, default=int(os.environ.get("BENCH_EVENTS", 100_000)))
     parser.add_argument("--rounds", type=int, default=300)
     parser.add_argument("--seconds", type=int, default=10, help="duration of each wrk run")
     parser.add_argument("--no-server", action="store_true", help="skip the gunicorn + wrk measurement")
