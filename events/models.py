@@ -8,7 +8,7 @@ from django.db import models
 
 from .domain.dates import PartialDate, Precision
 from .domain.errors import ImmutableEventError
-from .domain.kinds import KINDS, EntityType, Vocabulary
+from .domain.kinds import KINDS, EntityType
 
 # Set by events.store while it appends: the only context in which an Event row may be inserted.
 store_is_writing: ContextVar[bool] = ContextVar("store_is_writing", default=False)
@@ -29,22 +29,6 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.short_name or self.name
-
-    def vocabulary(self) -> Vocabulary:
-        """The slugs the organisation declares, in one query (the store reads it once an append)."""
-        declared: dict[str, set[str]] = {"status": set(), "office": set(), "meeting_type": set()}
-        parts = [
-            model.objects.filter(organisation=self).order_by().annotate(part=models.Value(name)).values_list("part", "slug")
-            for name, model in (("status", Status), ("office", Office), ("meeting_type", MeetingType))
-        ]
-        for part, slug in parts[0].union(*parts[1:], all=True):
-            declared[part].add(slug)
-        return Vocabulary(
-            organisation=self.slug,
-            statuses=frozenset(declared["status"]),
-            offices=frozenset(declared["office"]),
-            meeting_types=frozenset(declared["meeting_type"]),
-        )
 
 
 class Status(models.Model):
@@ -228,9 +212,7 @@ class EventQuerySet(models.QuerySet):
         raise ImmutableEventError("events are immutable: correct or retract instead of updating")
 
     def bulk_create(self, *args, **kwargs):
-        if not store_is_writing.get():
-            raise ImmutableEventError("events are written only through events.store")
-        return super().bulk_create(*args, **kwargs)
+        raise ImmutableEventError("events are appended through events.store")
 
     def update_or_create(self, *args, **kwargs):
         raise ImmutableEventError("events are immutable: use events.store")

@@ -21,13 +21,13 @@ from itertools import groupby
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 
 from . import records
 from .domain import replay
 from .domain.kinds import SlotKey
 from .domain.replay import Conflict, EventRecord, Interval
 from .models import BELIEVED_NOW, Entity, Event, EventKey, Organisation, ProjectedConflict, SlotInterval
+from .prepared import PreparedInsert, PreparedQuery
 
 # Keys per query when reading or closing many keys at once (SQLite allows 32,766 parameters).
 _CHUNK = 500
@@ -38,6 +38,32 @@ INTERVAL_ANSWER = (
     "confidence", "evidence",
 )
 CONFLICT_ANSWER = ("family", "name", "reason", "first_date", "evidence")
+# The projection's rows are written by SQL compiled once (an append opens hundreds of them).
+_KEYS = PreparedInsert(EventKey, ("organisation_id", "family", "name", "event_id"))
+_ROWS = {
+    model: PreparedInsert(model, ("organisation_id", *answer, "recorded_from", "recorded_until"))
+    for model, answer in ((SlotInterval, INTERVAL_ANSWER), (ProjectedConflict, CONFLICT_ANSWER))
+}
+
+
+def _by_key(model: type, *columns: str, believed_now: bool = False) -> PreparedQuery:
+    """A read of an organisation's rows with keys of one family, given (organisation, family, *names)."""
+
+    def build(params):
+        rows = model.objects.filter(organisation_id=params[0]).filter(family=params[1]).filter(name__in=params[2:])
+        return (rows.filter(BELIEVED_NOW) if believed_now else rows).order_by().values_list(*columns)
+
+    return PreparedQuery(model, build)
+
+
+# An append's reads, compiled once per number of names (a single append reads one or two keys).
+_KEY_EVENTS = _by_key(EventKey, "family", "name", *(f"event__{column}" for column in records.COLUMNS))
+_BELIEVED = {
+    SlotInterval: _by_key(SlotInterval, "pk", *INTERVAL_ANSWER, believed_now=True),
+    ProjectedConflict: _by_key(ProjectedConflict, "pk", *CONFLICT_ANSWER, believed_now=True),
+}
+_HOLDERS = PreparedQuery(Entity, lambda slugs: Entity.objects.filter(slug__in=slugs).order_by().values_list("slug", "pk"))
+
 
 
 def refresh_for(written: list[Event]) -> None:
@@ -52,8 +78,8 @@ def refresh_for(written: list[Event]) -> None:
         keys = _keys(record, inherited)
         inherited[record.id] = keys
         touched[organisation_id].update(keys)
-        rows += [EventKey(organisation_id=organisation_id, family=f, name=n, event_id=record.id) for f, n in keys]
-    EventKey.objects.bulk_create(rows, batch_size=2000)
+        rows += [(organisation_id, family, name, record.id) for family, name in keys]
+    _KEYS.rows(rows)
     for organisation_id, keys in touched.items():
         _refresh(organisation_id, keys, at)
 
@@ -99,14 +125,15 @@ def _stored_keys(ids: list) -> Iterator[tuple[Any, set[SlotKey]]]:
     yield from found.items()
 
 
-def _matching(keys: Iterable[SlotKey]) -> list[Q]:
-    """Filters selecting rows with these (family, name) keys, a bounded number of names each."""
+def _selections(organisation_id: int, keys: Iterable[SlotKey]) -> list[list]:
+    """The parameters of _by_key reads selecting these keys: (organisation, family, *names), a bounded
+    number of names each."""
     by_family: dict[str, list[str]] = defaultdict(list)
     for family, name in keys:
         by_family[family].append(name)
     return [
-        Q(family=family, name__in=names[i : i + _CHUNK])
-        for family, names in by_family.items()
+        [organisation_id, family, *names[i : i + _CHUNK]]
+        for family, names in sorted(by_family.items())
         for i in range(0, len(names), _CHUNK)
     ]
 
@@ -114,15 +141,14 @@ def _matching(keys: Iterable[SlotKey]) -> list[Q]:
 def _refresh(organisation_id: int, keys: set[SlotKey], at: datetime) -> None:
     """Replay each key from its events and replace the rows whose answer changed, as of `at`."""
     indexed: dict[SlotKey, list[EventRecord]] = defaultdict(list)
-    columns = [f"event__{column}" for column in records.COLUMNS]
-    for selection in _matching(keys):
-        rows = EventKey.objects.filter(selection, organisation_id=organisation_id).values_list("family", "name", *columns)
-        for family, name, *row in rows:
+    selections = _selections(organisation_id, keys)
+    for selection in selections:
+        for family, name, *row in _KEY_EVENTS.rows(selection):
             indexed[(family, name)].append(records.from_row(row))
     answers = {key: replay.answers_for(key, indexed[key]) for key in keys}
     holders = _holder_ids({s.holder for intervals, _ in answers.values() for s in (i.standing for i in intervals)})
     believed = _Believed(organisation_id)
-    for selection in _matching(keys):
+    for selection in selections:
         believed.read(selection)
     for key, (intervals, conflicts) in answers.items():
         believed.answer(key, [_interval_answer(i, holders) for i in intervals], [_conflict_answer(c) for c in conflicts])
@@ -130,7 +156,8 @@ def _refresh(organisation_id: int, keys: set[SlotKey], at: datetime) -> None:
 
 
 def _holder_ids(slugs: set[str]) -> dict[str, int]:
-    return dict(Entity.objects.filter(slug__in=slugs).values_list("slug", "pk")) if slugs else {}
+    ordered = sorted(slugs)
+    return {slug: pk for i in range(0, len(ordered), _CHUNK) for slug, pk in _HOLDERS.rows(ordered[i : i + _CHUNK])}
 
 
 def _interval_answer(interval: Interval, holders: dict[str, int]) -> tuple:
@@ -156,10 +183,9 @@ class _Believed:
         self.closed: dict[type, list[int]] = {SlotInterval: [], ProjectedConflict: []}
         self.opened: dict[type, list[tuple]] = {SlotInterval: [], ProjectedConflict: []}
 
-    def read(self, selection: Q) -> None:
-        for model, answer, found in ((SlotInterval, INTERVAL_ANSWER, self.intervals), (ProjectedConflict, CONFLICT_ANSWER, self.conflicts)):
-            rows = model.objects.filter(selection, BELIEVED_NOW, organisation_id=self.organisation_id)
-            for pk, *values in rows.values_list("pk", *answer):
+    def read(self, selection: list) -> None:
+        for model, found in ((SlotInterval, self.intervals), (ProjectedConflict, self.conflicts)):
+            for pk, *values in _BELIEVED[model].rows(selection):
                 values[-1] = tuple(values[-1])  # evidence: a JSON list
                 found[(values[0], values[1])].setdefault(tuple(values), []).append(pk)
 
@@ -170,14 +196,11 @@ class _Believed:
             self.closed[model] += closed
 
     def write(self, at: datetime) -> None:
-        for model, answer in ((SlotInterval, INTERVAL_ANSWER), (ProjectedConflict, CONFLICT_ANSWER)):
+        for model in (SlotInterval, ProjectedConflict):
             closed = self.closed[model]
             for i in range(0, len(closed), _CHUNK):
                 model.objects.filter(pk__in=closed[i : i + _CHUNK]).update(recorded_until=at)
-            model.objects.bulk_create(
-                [model(organisation_id=self.organisation_id, recorded_from=at, **_fields(answer, row)) for row in self.opened[model]],
-                batch_size=2000,
-            )
+            _ROWS[model].rows((self.organisation_id, *row, at, None) for row in self.opened[model])
 
 
 def _replaced(believed: dict[tuple, list], now: list[tuple]) -> tuple[dict[tuple, list], list[tuple], list]:
@@ -191,12 +214,6 @@ def _replaced(believed: dict[tuple, list], now: list[tuple]) -> tuple[dict[tuple
         else:
             opened.append(answer)
     return kept, opened, [row for rows in believed.values() for row in rows]
-
-
-def _fields(names: tuple[str, ...], row: tuple) -> dict[str, Any]:
-    fields = dict(zip(names, row))
-    fields["evidence"] = list(fields["evidence"])
-    return fields
 
 
 class _Projection:
@@ -239,19 +256,6 @@ class _Projection:
         self.current[model][key] = kept
 
     def save(self) -> None:
-        EventKey.objects.bulk_create(
-            (
-                EventKey(organisation_id=self.organisation_id, family=family, name=name, event_id=event_id)
-                for event_id, keys in self.keys.items()
-                for family, name in keys
-            ),
-            batch_size=5000,
-        )
-        for model, answer in ((SlotInterval, INTERVAL_ANSWER), (ProjectedConflict, CONFLICT_ANSWER)):
-            model.objects.bulk_create(
-                (
-                    model(organisation_id=self.organisation_id, recorded_from=since, recorded_until=until, **_fields(answer, row))
-                    for row, since, until in self.rows[model]
-                ),
-                batch_size=5000,
-            )
+        _KEYS.rows((self.organisation_id, family, name, event_id) for event_id, keys in self.keys.items() for family, name in keys)
+        for model in (SlotInterval, ProjectedConflict):
+            _ROWS[model].rows((self.organisation_id, *row, since, until) for row, since, until in self.rows[model])

@@ -51,7 +51,7 @@ def ingest(
     source = Source.objects.filter(content_hash=read.content_hash).first()  # e.g. a seeded source
     published = published or (source.published if source else None)
     found = extract(
-        read.text, gazetteer.from_database(), published, organisation.vocabulary(),
+        read.text, gazetteer.from_database(), published, store.vocabulary(organisation),
         organisation.entity.slug if organisation.entity else None,
     )
     try:

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LAYERS: dict[str, tuple[str, ...]] = {
     "domain": ("events.domain",),
     "models": ("events.models",),
-    "records": ("events.records",),
+    "records": ("events.records", "events.prepared"),
     "log": ("events.integrity", "events.projections", "events.store"),
     "reads": ("events.queries", "events.documents", "events.filters"),
     "operations": (
@@ -34,10 +34,10 @@ LAYERS: dict[str, tuple[str, ...]] = {
 INTERFACE_USES: dict[str, tuple[str, ...]] = {
     "events.web": ("events.feeds",),  # the pages announce the feeds (<link rel="alternate">)
 }
-# Modules only these may import: the speed-ups stay behind the reads; the projection is refreshed
+# Modules only these may import: the speed-ups stay behind the reads and the write path; the projection is refreshed
 # by the store, read through the queries, and rebuilt by the task, the command and a migration.
 ONLY_IMPORTED_BY: dict[str, tuple[str, ...]] = {
-    "events.queries.prepared": ("events.queries",),
+    "events.prepared": ("events.queries", "events.store", "events.projections"),
     "events.queries.postgres": ("events.queries", "events.apps"),
     "events.projections": (
         "events.store", "events.queries", "events.tasks", "events.migrations",

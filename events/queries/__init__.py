@@ -16,7 +16,7 @@ from events.domain.replay import Conflict, EventRecord, Standing, State
 from events.models import BELIEVED_NOW, Entity, Event, Office, Organisation, ProjectedConflict, SlotInterval, Status
 from events import records
 
-from .prepared import PreparedQuery
+from events.prepared import PreparedQuery
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from events import records
 from events.models import BELIEVED_NOW, Entity, Event, MeetingType, Office, Organisation, SlotInterval, Status
 from events.records import EventRow
 
-from .prepared import PreparedQuery
+from events.prepared import PreparedQuery
 
 
 # Joined instead, PostgreSQL hashes the whole entity table for a page of rows picked by seq: the

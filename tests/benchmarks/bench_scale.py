@@ -73,9 +73,10 @@ class Options:
 
 
 def vocabularies() -> dict:
+    from events import store
     from events.models import Organisation
 
-    return {o.slug: o.vocabulary() for o in Organisation.objects.prefetch_related("statuses", "offices", "meeting_types")}
+    return {o.slug: store.vocabulary(o) for o in Organisation.objects.all()}
 
 
 def peer_env(database: str, options: Options) -> dict[str, str]:

@@ -7,7 +7,7 @@ import pytest
 
 from events import store
 from events.models import Event
-from events.queries.prepared import PreparedQuery
+from events.prepared import PreparedQuery
 from tests import builders
 
 pytestmark = pytest.mark.django_db

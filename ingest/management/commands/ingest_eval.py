@@ -4,6 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from events import store
 from events.domain.dates import PartialDate
 from events.management import arguments
 from ingest import documents, evaluation, gazetteer
@@ -35,7 +36,7 @@ class Command(BaseCommand):
                 raise arguments.usage_error(f"{path}: no document {document}")
             text = documents.read(document.read_bytes(), document.name).text
             published = _published(header.get("published"), path)
-            assertions = extract(text, names, published, organisation.vocabulary(), organisation.entity.slug if organisation.entity else None)
+            assertions = extract(text, names, published, store.vocabulary(organisation), organisation.entity.slug if organisation.entity else None)
             found_here = [assertion_record(a, document.name) for a in assertions]
             self._report(document.name, rows, found_here, options["show_misses"])
             expected += [{**r, "_doc": document.name} for r in rows]

@@ -1,13 +1,17 @@
-"""Querysets compiled to SQL once per process and database, then run with new parameters.
+"""SQL compiled once per process and database: fixed-shape reads (PreparedQuery) and the inserts of
+the one write path (PreparedInsert), run with new parameters each time.
 
 For a small indexed read, compiling the queryset costs the ORM more than the database takes to
 answer it: the fixed-shape reads of the state and the feeds (intervals in force, rows by seq,
-the log's head, the vocabulary) pay it once. Nothing is cached but SQL text: every run queries the database, and the rows come back
-converted as the ORM converts them (UUIDs, datetimes, JSON).
+the log's head, the vocabulary) pay it once. For an insert of many rows the ORM builds a model
+instance and compiles every value of every row: an append of a thousand events wrote about
+forty thousand values that way. Nothing is cached but SQL text: every run goes to the database,
+rows come back converted as the ORM converts them and values go in as their fields prepare them.
+Imported by events.queries (reads), events.store and events.projections (writes), nowhere else.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any
@@ -77,3 +81,31 @@ def _bound(connection, value: Parameter):
     if type(value) is datetime:
         return connection.ops.adapt_datetimefield_value(value)
     return value
+
+
+class PreparedInsert:
+    """INSERTs of one model's rows, given as tuples of its columns' values (by attname, in `columns`'
+    order): SQL written once per database, values prepared as the fields prepare them
+    (`get_db_prep_save`, what the ORM itself does), sent with executemany. No model instance,
+    no per-row compiling; nothing is returned (ids are the caller's, or the database's own).
+    """
+
+    def __init__(self, model: type[Model], columns: Sequence[str]):
+        self.model = model
+        self.fields = [model._meta.get_field(name) for name in columns]
+        self._sql = lru_cache(maxsize=8)(self._compile)
+
+    def rows(self, rows: Iterable[Sequence[Any]]) -> int:
+        alias = router.db_for_write(self.model)
+        connection = connections[alias]
+        fields = self.fields
+        values = [[field.get_db_prep_save(value, connection) for field, value in zip(fields, row)] for row in rows]
+        if values:
+            with connection.cursor() as cursor:
+                cursor.executemany(self._sql(alias), values)
+        return len(values)
+
+    def _compile(self, alias: str) -> str:
+        quote = connections[alias].ops.quote_name
+        columns = ", ".join(quote(field.column) for field in self.fields)
+        return f"INSERT INTO {quote(self.model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(self.fields))})"
