@@ -106,34 +106,40 @@ def vocabulary(organisation: Organisation) -> Vocabulary:
 
 
 def append_many(requests: Iterable[NewEvent]) -> list[Event]:
-    """Record several events in one transaction: all or none, one insert, one refresh of the projection."""
+    """Record several events in one transaction: all or none, one insert, one refresh of the projection.
+
+    The events are validated before the log is locked (that reads reference data only); what the
+    log itself must say (that an event is not already retracted or corrected) is checked under the
+    lock, with the seq, the hash and the projection.
+    """
     from .projections import refresh_for
 
+    lookups = _Lookups()
+    built: list[Event] = []
+    for index, request in enumerate(requests):
+        try:
+            built.append(_build(request, lookups))
+        except ValidationError as exc:
+            if index == 0:
+                raise
+            raise ValidationError({f"[{index}] {k}": v for k, v in exc.errors.items()}) from None
     with transaction.atomic(), _writing():
         _lock_log()
+        _check_amendments(built)
         [(seq, prev_hash, last_recorded)] = _LAST.rows() or [(0, GENESIS_HASH, None)]
         # One moment for the whole append: nobody could have known one of its events without the
         # others. It never runs backwards along seq, so known_at cuts the log between two appends.
         now = timezone.now()
         recorded_at = max(now, last_recorded) if last_recorded else now
-        lookups = _Lookups()
-        written: list[Event] = []
-        for index, request in enumerate(requests):
-            try:
-                event = _build(request, lookups)
-            except ValidationError as exc:
-                if index == 0 and not written:
-                    raise
-                raise ValidationError({f"[{index}] {k}": v for k, v in exc.errors.items()}) from None
+        for event in built:
             seq += 1
             event.recorded_at = recorded_at
             event.seq = seq
             event.prev_hash = prev_hash
             event.hash = prev_hash = event_hash(records.from_instance(event), prev_hash)
-            written.append(event)
-        _insert(written)
-        refresh_for(written)
-    return written
+        _insert(built)
+        refresh_for(built)
+    return built
 
 
 # An append's fixed reads and its insert, compiled once: compiling cost a single append more than running them.
@@ -164,15 +170,12 @@ def _insert(events: list[Event]) -> None:
 
 
 class _Lookups:
-    """What one append's events name, each read once: organisations and their vocabularies, entities,
-    sources; and the events this append already corrects or retracts (they are not in the table yet)."""
+    """What one append's events name, each read once: organisations and their vocabularies, entities, sources."""
 
     def __init__(self) -> None:
         self.found: dict[tuple[type, str], Any] = {}
         self.vocabularies: dict[int, Vocabulary] = {}
         self.entity_types: dict[str, str | None] = {}
-        self.corrected: set = set()
-        self.retracted: set = set()
 
     def resolve(self, model, key_field: str, value, field_name: str):
         if isinstance(value, model):
@@ -273,11 +276,11 @@ def _build(request: NewEvent, lookups: _Lookups) -> Event:
     organisation = lookups.resolve(Organisation, "slug", request.organisation, "organisation")
     kind = get_kind(request.kind)
     if kind.name == RETRACTION:
-        _check_retraction(request.retracts, organisation, lookups)
+        _check_retraction(request.retracts, organisation)
     elif request.retracts is not None:
         raise ValidationError("only a retraction may retract", field="retracts")
     if request.corrects is not None:
-        _check_correction(request.corrects, organisation, kind.name, lookups)
+        _check_correction(request.corrects, organisation, kind.name)
     subject = check(lookups.resolve, Entity, "slug", request.subject, "subject")
     if subject is not None:
         check(validate_subject, kind, subject.type)
@@ -309,31 +312,41 @@ def _build(request: NewEvent, lookups: _Lookups) -> Event:
     )
 
 
-def _check_retraction(target: Event | None, organisation: Organisation, lookups: _Lookups) -> None:
+def _check_retraction(target: Event | None, organisation: Organisation) -> None:
     if target is None:
         raise ValidationError("a retraction names the event it retracts", field="retracts")
     if target.organisation_id != organisation.pk:
         raise ValidationError("the event retracted belongs to another organisation", field="retracts")
     if target.kind == RETRACTION:
         raise ConflictError(f"event {target.id} is a retraction; a retraction cannot be retracted")
-    if target.pk in lookups.retracted or Event.objects.filter(retracts=target).exists():
-        raise ConflictError(f"event {target.id} is already retracted")
-    lookups.retracted.add(target.pk)
 
 
-def _check_correction(target: Event, organisation: Organisation, kind: str, lookups: _Lookups) -> None:
+def _check_correction(target: Event, organisation: Organisation, kind: str) -> None:
     if target.organisation_id != organisation.pk:
         raise ValidationError("the event corrected belongs to another organisation", field="corrects")
     if target.kind == RETRACTION or kind == RETRACTION:
         raise ValidationError("retractions are not corrected; retract the event again instead", field="corrects")
-    if target.pk in lookups.retracted or Event.objects.filter(retracts=target).exists():
-        raise ConflictError(f"event {target.id} is retracted; record a new event instead")
-    if target.pk in lookups.corrected:
-        raise ConflictError(f"event {target.id} is already corrected in this append; correct that one")
-    later = Event.objects.filter(corrects=target).exclude(retractions__isnull=False).first()
-    if later is not None:
-        raise ConflictError(f"event {target.id} is already corrected by {later.id}; correct that one")
-    lookups.corrected.add(target.pk)
+
+
+def _check_amendments(events: list[Event]) -> None:
+    """No event is retracted twice, nor corrected once it is retracted or corrected, by the log or this append."""
+    retracted: set = set()
+    corrected: set = set()
+    for event in events:
+        if event.retracts_id is not None:
+            if event.retracts_id in retracted or Event.objects.filter(retracts_id=event.retracts_id).exists():
+                raise ConflictError(f"event {event.retracts_id} is already retracted")
+            retracted.add(event.retracts_id)
+        if event.corrects_id is not None:
+            target = event.corrects_id
+            if target in retracted or Event.objects.filter(retracts_id=target).exists():
+                raise ConflictError(f"event {target} is retracted; record a new event instead")
+            if target in corrected:
+                raise ConflictError(f"event {target} is already corrected in this append; correct that one")
+            later = Event.objects.filter(corrects_id=target).exclude(retractions__isnull=False).first()
+            if later is not None:
+                raise ConflictError(f"event {target} is already corrected by {later.id}; correct that one")
+            corrected.add(target)
 
 
 def _partial_date(value) -> PartialDate:
