@@ -28,15 +28,18 @@ class PreparedQuery:
     Parameters are whole numbers, strings, dates or aware datetimes. `build` must make them, in the order given,
     the query's only SQL parameters: compiling checks that with stand-ins of the same types, so
     a query that would bind them elsewhere fails at once instead of reading the wrong rows.
+
+    `primary=True` reads where writes go, never a replica (events.replicas): for the log's head.
     """
 
-    def __init__(self, model: type[Model], build: Callable[[Sequence[Parameter]], QuerySet]):
+    def __init__(self, model: type[Model], build: Callable[[Sequence[Parameter]], QuerySet], *, primary: bool = False):
         self.model = model
         self.build = build
+        self.primary = primary
         self._compiled = lru_cache(maxsize=64)(self._compile)
 
     def rows(self, params: Sequence[Parameter] = ()) -> list[tuple[Any, ...]]:
-        alias = router.db_for_read(self.model)
+        alias = router.db_for_write(self.model) if self.primary else router.db_for_read(self.model)
         sql, query, columns = self._compiled(alias, tuple(map(_type_of, params)))
         connection = connections[alias]
         with connection.cursor() as cursor:

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "events.replicas.PublicReads",  # public GETs may read the replica (DATABASE_REPLICA_URL)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -71,29 +72,37 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-    )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # IMMEDIATE takes the write lock at BEGIN, so appends serialise instead of failing on upgrade.
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 30,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
-
 # Server-side binding lets psycopg prepare a query it has run a few times on a connection, so
 # PostgreSQL stops re-planning the hot reads (planning the state's interval query took longer
 # than running it). Behind a transaction-mode pooler that cannot keep prepared statements, set
 # PG_PREPARE_THRESHOLD=off.
 PG_PREPARE_THRESHOLD = os.environ.get("PG_PREPARE_THRESHOLD", "5").strip().lower()
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and PG_PREPARE_THRESHOLD != "off":
-    if not PG_PREPARE_THRESHOLD.isdigit():
-        raise RuntimeError(f"PG_PREPARE_THRESHOLD must be a whole number or 'off', not {PG_PREPARE_THRESHOLD!r}")
-    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": int(PG_PREPARE_THRESHOLD)}
+
+
+def database(url: str) -> dict:
+    """One database's settings from its URL, with the options this project runs its engine with."""
+    found = dj_database_url.parse(url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")))
+    if found["ENGINE"] == "django.db.backends.sqlite3":
+        # IMMEDIATE takes the write lock at BEGIN, so appends serialise instead of failing on upgrade.
+        found["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    elif found["ENGINE"] == "django.db.backends.postgresql" and PG_PREPARE_THRESHOLD != "off":
+        if not PG_PREPARE_THRESHOLD.isdigit():
+            raise RuntimeError(f"PG_PREPARE_THRESHOLD must be a whole number or 'off', not {PG_PREPARE_THRESHOLD!r}")
+        found["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": int(PG_PREPARE_THRESHOLD)}
+    return found
+
+
+DATABASES = {"default": database(os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))}
+# A streaming replica of the primary serves public read-only requests (README "Read replicas";
+# events.replicas routes, and holds the lag rule). In tests it is the test database as the
+# replica sees it: the test runner creates that database on the primary only, which replicates it.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {**database(os.environ["DATABASE_REPLICA_URL"]), "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["events.replicas.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

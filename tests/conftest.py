@@ -2,12 +2,17 @@
 
 `postgres` tests need the default database to be PostgreSQL (DATABASE_URL); `redis` tests
 need a reachable Redis. Without them the tests skip, or fail when REQUIRE_SERVICES=1.
+`replica` tests need a streaming replica of that PostgreSQL (DATABASE_REPLICA_URL, as `.ci/run`
+starts one): without one configured they skip; one configured that does not answer as a standby
+fails them under REQUIRE_SERVICES=1. With a replica configured, a test that commits
+(transaction=True) and then makes a public request reads through it, and must list it in its databases.
 """
 from __future__ import annotations
 
 import os
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
@@ -34,6 +39,9 @@ def pytest_runtest_setup(item):
         _missing("the database is not PostgreSQL (set DATABASE_URL=postgres://...)")
     if item.get_closest_marker("redis") and not _redis_reachable():
         _missing(f"no Redis answers at {REDIS_URL}")
+    if item.get_closest_marker("replica") and "replica" not in settings.DATABASES:
+        # Not asked for is not missing: the suite runs without a replica (.ci/run adds one and runs -m replica).
+        pytest.skip("no replica configured (set DATABASE_REPLICA_URL to a streaming replica of DATABASE_URL)")
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "models": ("events.models",),
     "records": ("events.records", "events.prepared"),
     "log": ("events.integrity", "events.projections", "events.store"),
-    "reads": ("events.queries", "events.documents", "events.filters"),
+    "reads": ("events.queries", "events.documents", "events.filters", "events.replicas"),
     "operations": (
         "events.seeding", "events.archive", "events.roles", "events.tasks", "events.apps", "events.migrations",
     ),

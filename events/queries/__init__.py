@@ -14,7 +14,7 @@ from events.domain.dates import PartialDate
 from events.domain.kinds import FieldType, payload_fields_naming
 from events.domain.replay import Conflict, EventRecord, Standing, State
 from events.models import BELIEVED_NOW, Entity, Event, Office, Organisation, ProjectedConflict, SlotInterval, Status
-from events import records
+from events import records, replicas
 
 from events.prepared import PreparedQuery
 
@@ -252,9 +252,13 @@ def log_head() -> int:
 def newest_event() -> tuple[int, datetime | None]:
     """The seq and recorded_at of the latest event; (0, None) for an empty log. One indexed read."""
     [(seq, recorded_at)] = _NEWEST_EVENT.rows() or [(0, None)]
+    replicas.serve_under(seq)
     return seq, recorded_at
 
 
 # Every API answer and feed request reads the log's head: compiled once, like the state's reads.
-_NEWEST_EVENT = PreparedQuery(Event, lambda _: Event.objects.order_by("-seq").values_list("seq", "recorded_at")[:1])
+# Read on the primary: caches are keyed by it (see events.replicas, the lag rule).
+_NEWEST_EVENT = PreparedQuery(
+    Event, lambda _: Event.objects.order_by("-seq").values_list("seq", "recorded_at")[:1], primary=True
+)
 _NEWEST_RECORDED = PreparedQuery(Event, lambda _: Event.objects.order_by("-recorded_at").values_list("recorded_at")[:1])
