@@ -6,12 +6,9 @@ Every ordering ends with `seq`, so it is total and a cursor can resume from any 
 """
 from __future__ import annotations
 
-import copy
-
 import django_filters
 from django.db.models import Exists, OuterRef, Q, TextField
 from django.db.models.functions import Cast
-from django_filters.filterset import FilterSetMetaclass
 
 from .domain.kinds import KINDS
 from .models import Entity, Event, Organisation, Source
@@ -30,43 +27,14 @@ EVENT_ORDERINGS: dict[str, tuple[str, ...]] = {
 _NOT_RETRACTED = ~Exists(Event.objects.filter(retracts=OuterRef("pk")))
 
 
-class _ShallowCopies(dict):
-    """Declared filters or form fields whose deep copy copies each one shallowly.
-
-    django-filter deep-copies every declared filter, and Django every form field, for each
-    request, so that each FilterSet and form owns its own: two thirds of an unfiltered events
-    page's filtering. What an instance sets on them (a filter's parent and model) a shallow
-    copy keeps apart; what they share (choices, widgets, querysets) nobody changes.
-    """
-
-    def __deepcopy__(self, memo) -> dict:
-        return {name: _copied(item) for name, item in self.items()}
-
-
-def _copied(item):
-    clone = copy.copy(item)
-    if isinstance(item, django_filters.Filter) and item.method is not None:
-        clone.method = item.method  # binds the method filter to the copy, whose parent will be set
-    return clone
-
-
-class _FilterSetMetaclass(FilterSetMetaclass):
-    def __new__(mcs, name, bases, attrs):
-        cls = super().__new__(mcs, name, bases, attrs)
-        cls.base_filters = _ShallowCopies(cls.base_filters)
-        return cls
-
-
-class FilterSet(django_filters.FilterSet, metaclass=_FilterSetMetaclass):
-    """Copies its filters and form fields shallowly, and builds its form class once per
-    declaration instead of once per request: about a millisecond of a page, together."""
+class FilterSet(django_filters.FilterSet):
+    """Builds its form class once per declaration (django-filter builds one per request); each form
+    still gets its own copies of the fields, as every Django form does."""
 
     def get_form_class(self):
         cls = type(self)
         if "_form_class" not in cls.__dict__:
-            form_class = super().get_form_class()
-            form_class.base_fields = _ShallowCopies(form_class.base_fields)
-            cls._form_class = form_class
+            cls._form_class = super().get_form_class()
         return cls._form_class
 
 
