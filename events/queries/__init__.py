@@ -104,12 +104,22 @@ def projected_state_at(
 
 
 def events_by_seq(seqs: set[int]) -> dict[int, EventRecord]:
-    """The records of the events with these seqs (the projection's evidence), by seq."""
-    found: dict[int, EventRecord] = {}
+    """The records of the events with these seqs (the projection's evidence), by seq.
+
+    Read in pages of a fixed number of seqs, the last one padded with seq 0 (no event has it),
+    so one compiled query serves every state, whatever its number of events.
+    """
     ordered = sorted(seqs)
-    for i in range(0, len(ordered), 2000):
-        found.update((r.seq, r) for r in records.read(Event.objects.filter(seq__in=ordered[i : i + 2000])))
-    return found
+    pages = [ordered[i : i + _PAGE] for i in range(0, len(ordered), _PAGE)]
+    return {
+        record.seq: record
+        for page in pages
+        for record in map(records.from_row, _BY_SEQ.rows(page + [0] * (_PAGE - len(page))))
+    }
+
+
+_PAGE = 100
+_BY_SEQ = PreparedQuery(Event, lambda seqs: Event.objects.filter(seq__in=seqs).order_by().values_list(*records.COLUMNS))
 
 
 _EVIDENCE = _INTERVAL_COLUMNS.index("evidence")
