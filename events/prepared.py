@@ -52,6 +52,19 @@ class PreparedQuery:
             return fetched
         return [tuple(row) for row in compiler.apply_converters(fetched, converters)]
 
+    def rows_for_each(
+        self, fixed: Sequence[Parameter], values: Sequence[Parameter], nothing: Parameter, page: int = 100
+    ) -> list[tuple[Any, ...]]:
+        """rows() for the parameters `fixed` then `values`, `page` values a run, the last run filled up
+        with `nothing` (a value no row has): for a query whose last parameters are an IN list, one
+        compiled query serves any number of values (compiling a long IN list costs more than running it).
+        """
+        found: list[tuple[Any, ...]] = []
+        for i in range(0, len(values), page):
+            run = list(values[i : i + page])
+            found += self.rows([*fixed, *run, *[nothing] * (page - len(run))])
+        return found
+
     def _compile(self, alias: str, types: tuple[type, ...]):
         stand_ins = [_STAND_INS[kind](position) for position, kind in enumerate(types, start=1)]
         queryset = self.build(stand_ins).using(alias)

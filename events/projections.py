@@ -56,7 +56,7 @@ def _by_key(model: type, *columns: str, believed_now: bool = False) -> PreparedQ
     return PreparedQuery(model, build)
 
 
-# An append's reads, compiled once per number of names (a single append reads one or two keys).
+# An append's reads, compiled once (no slot or happening has an empty name: the reads pad with one).
 _KEY_EVENTS = _by_key(EventKey, "family", "name", *(f"event__{column}" for column in records.COLUMNS))
 _BELIEVED = {
     SlotInterval: _by_key(SlotInterval, "pk", *INTERVAL_ANSWER, believed_now=True),
@@ -125,17 +125,12 @@ def _stored_keys(ids: list) -> Iterator[tuple[Any, set[SlotKey]]]:
     yield from found.items()
 
 
-def _selections(organisation_id: int, keys: Iterable[SlotKey]) -> list[list]:
-    """The parameters of _by_key reads selecting these keys: (organisation, family, *names), a bounded
-    number of names each."""
+def _selections(organisation_id: int, keys: Iterable[SlotKey]) -> list[tuple[tuple, list[str]]]:
+    """The parameters of _by_key reads selecting these keys: (organisation, family) and the names."""
     by_family: dict[str, list[str]] = defaultdict(list)
     for family, name in keys:
         by_family[family].append(name)
-    return [
-        [organisation_id, family, *names[i : i + _CHUNK]]
-        for family, names in sorted(by_family.items())
-        for i in range(0, len(names), _CHUNK)
-    ]
+    return [((organisation_id, family), names) for family, names in sorted(by_family.items())]
 
 
 def _refresh(organisation_id: int, keys: set[SlotKey], at: datetime) -> None:
@@ -143,7 +138,7 @@ def _refresh(organisation_id: int, keys: set[SlotKey], at: datetime) -> None:
     indexed: dict[SlotKey, list[EventRecord]] = defaultdict(list)
     selections = _selections(organisation_id, keys)
     for selection in selections:
-        for family, name, *row in _KEY_EVENTS.rows(selection):
+        for family, name, *row in _KEY_EVENTS.rows_for_each(*selection, nothing=""):
             indexed[(family, name)].append(records.from_row(row))
     answers = {key: replay.answers_for(key, indexed[key]) for key in keys}
     holders = _holder_ids({s.holder for intervals, _ in answers.values() for s in (i.standing for i in intervals)})
@@ -156,8 +151,7 @@ def _refresh(organisation_id: int, keys: set[SlotKey], at: datetime) -> None:
 
 
 def _holder_ids(slugs: set[str]) -> dict[str, int]:
-    ordered = sorted(slugs)
-    return {slug: pk for i in range(0, len(ordered), _CHUNK) for slug, pk in _HOLDERS.rows(ordered[i : i + _CHUNK])}
+    return dict(_HOLDERS.rows_for_each((), sorted(slugs), nothing=""))  # no entity has an empty slug
 
 
 def _interval_answer(interval: Interval, holders: dict[str, int]) -> tuple:
@@ -183,9 +177,9 @@ class _Believed:
         self.closed: dict[type, list[int]] = {SlotInterval: [], ProjectedConflict: []}
         self.opened: dict[type, list[tuple]] = {SlotInterval: [], ProjectedConflict: []}
 
-    def read(self, selection: list) -> None:
+    def read(self, selection: tuple[tuple, list[str]]) -> None:
         for model, found in ((SlotInterval, self.intervals), (ProjectedConflict, self.conflicts)):
-            for pk, *values in _BELIEVED[model].rows(selection):
+            for pk, *values in _BELIEVED[model].rows_for_each(*selection, nothing=""):
                 values[-1] = tuple(values[-1])  # evidence: a JSON list
                 found[(values[0], values[1])].setdefault(tuple(values), []).append(pk)
 

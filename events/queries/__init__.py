@@ -104,21 +104,10 @@ def projected_state_at(
 
 
 def events_by_seq(seqs: set[int]) -> dict[int, EventRecord]:
-    """The records of the events with these seqs (the projection's evidence), by seq.
-
-    Read in pages of a fixed number of seqs, the last one padded with seq 0 (no event has it),
-    so one compiled query serves every state, whatever its number of events.
-    """
-    ordered = sorted(seqs)
-    pages = [ordered[i : i + _PAGE] for i in range(0, len(ordered), _PAGE)]
-    return {
-        record.seq: record
-        for page in pages
-        for record in map(records.from_row, _BY_SEQ.rows(page + [0] * (_PAGE - len(page))))
-    }
+    """The records of the events with these seqs (the projection's evidence), by seq. No event has seq 0."""
+    return {record.seq: record for record in map(records.from_row, _BY_SEQ.rows_for_each((), sorted(seqs), nothing=0))}
 
 
-_PAGE = 100
 _BY_SEQ = PreparedQuery(Event, lambda seqs: Event.objects.filter(seq__in=seqs).order_by().values_list(*records.COLUMNS))
 
 

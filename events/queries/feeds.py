@@ -56,7 +56,7 @@ def load(events: QuerySet[Event]) -> list[EventRow]:
     wanted = sorted({seq for seqs in page for seq in seqs if seq is not None})
     if not wanted:
         return []
-    found = {row.record.seq: row for row in map(records.row_from, _BY_SEQ.rows(wanted))}
+    found = {row.record.seq: row for row in map(records.row_from, _BY_SEQ.rows_for_each((), wanted, nothing=0))}
     return [_with_amended(found[seq], found, corrects, retracts) for seq, corrects, retracts in page]
 
 
