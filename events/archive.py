@@ -15,7 +15,7 @@ from . import records, store
 from .domain.dates import PartialDate
 from .domain.errors import ValidationError
 from .integrity import chained
-from .models import Entity, EntityAlias, Event, MeetingType, Office, Organisation, Source, Status
+from .models import Entity, EntityAlias, MeetingType, Office, Organisation, Source, Status
 
 
 def export_lines() -> Iterator[dict[str, Any]]:

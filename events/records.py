@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from typing import Any, NamedTuple
 from uuid import UUID
 
 from django.db.models import Model, QuerySet
 
-from .domain.dates import PartialDate, iso_at_precision
+from .domain.dates import PartialDate
 from .domain.replay import EventRecord
 
 

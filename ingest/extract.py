@@ -18,7 +18,7 @@ from .confidence import Evidence, score
 from .dates import DateMention, find_dates
 from .gazetteer import Entry, Gazetteer, Mention, Via
 from .stories import Sentence, sentences
-from .subjects import Found, Unresolved, nearest, office_holder, pattern_near, state_list, unresolved_name
+from .subjects import Unresolved, nearest, office_holder, pattern_near, state_list, unresolved_name
 
 ESTABLISHED, FOUNDED = "body.established", "organisation.founded"
 PUBLICATION = "publication date"  # the date_text of a date taken from the story, not the sentence

@@ -19,12 +19,11 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from events import queries
+from events import queries, records
 from events.documents import conflict_entry, state_document
 from events.domain import replay
 from events.domain.kinds import get_kind
 from events.models import Entity, Event, Organisation
-from events import records
 
 from .forms import EventForm, KindChoiceForm, RetractForm, StateQueryForm, payload_display
 

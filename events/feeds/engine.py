@@ -20,8 +20,8 @@ from django.http import HttpRequest, QueryDict
 from events.filters import EventFilterSet
 from events.models import Event, Organisation
 from events.queries import feeds as page_reads
-from events.records import EventRow
 from events.queries import newest_event, organisation_by_slug
+from events.records import EventRow
 
 from . import entries as feed_entries
 from .changes import ChangeEntries

@@ -1,8 +1,8 @@
 """Feed routes: /feeds/events.atom|rss, /feeds/entities/<slug>.*, /feeds/kinds/<kind>.*, /feeds/changes.*."""
 from django.urls import path, register_converter
 
-from .documents import Format
 from .declarations import ChangesFeed, EntityFeed, EventFeed, KindFeed
+from .documents import Format
 from .views import serve
 
 

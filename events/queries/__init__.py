@@ -2,20 +2,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
 from datetime import date, datetime
+from typing import NamedTuple
 from uuid import UUID
 
 from django.db import router
 from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
 
+from events import records, replicas
 from events.domain import replay
 from events.domain.dates import PartialDate
 from events.domain.kinds import FieldType, payload_fields_naming
 from events.domain.replay import Conflict, EventRecord, Standing, State
 from events.models import BELIEVED_NOW, Entity, Event, Office, Organisation, ProjectedConflict, SlotInterval, Status
-from events import records, replicas
-
 from events.prepared import PreparedQuery
 
 

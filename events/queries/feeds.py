@@ -10,22 +10,20 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import NamedTuple
 from uuid import UUID
 
 from django.db import connections, router
 from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
 
+from events import records
 from events.domain.changes import Change, RoleLabel, Transition, group
 from events.domain.dates import PartialDate
 from events.domain.kinds import FieldType, families, indefinite, kind_of
-from events import records
 from events.models import BELIEVED_NOW, Entity, Event, MeetingType, Office, Organisation, SlotInterval, Status
-from events.records import EventRow
-
 from events.prepared import PreparedQuery
-
+from events.records import EventRow
 
 # Joined instead, PostgreSQL hashes the whole entity table for a page of rows picked by seq: the
 # subject's columns are scalar subqueries, one primary-key probe a row, named without "__".

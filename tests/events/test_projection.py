@@ -7,7 +7,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.db import connection
 
-from events import projections, queries, records, store
+from events import projections, queries, store
 from events.models import Event, EventKey, ProjectedConflict, SlotInterval
 from tests import builders
 

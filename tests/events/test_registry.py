@@ -9,7 +9,18 @@ import pytest
 
 from events import queries, store
 from events.documents import state_document_at
-from events.domain.kinds import KINDS, EntityType, Family, FieldType, Kind, PayloadField, Slot, payload_field, the_subject
+from events.domain.kinds import (
+    KINDS,
+    EntityType,
+    Family,
+    FieldType,
+    Kind,
+    PayloadField,
+    Slot,
+    payload_field,
+    the_subject,
+)
+from events.models import Event
 from tests import builders
 from tests.feeds.subscriber import read
 
@@ -58,9 +69,7 @@ def test_a_correction_moving_the_slot_refreshes_both_slots(heads):
     assert sorted((s.slot[1], s.holder) for s in queries.state_at(heads, at).standings) == [("rats", "first"), ("secretariat", "second")]
 
 
-def store_event(subject: str):
-    from events.models import Event
-
+def store_event(subject: str) -> Event:
     return Event.objects.with_relations().get(kind=BODY_HEADED.name, subject__slug=subject)
 
 

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from events import store
+from events import records, store
 from events.domain import replay
 from events.domain.changes import Change, RoleLabel, Transition, group, sentence
 from events.domain.dates import PartialDate
 from events.models import Event, Organisation, SlotInterval
-from events import records
 from events.queries.feeds import _transitions, recent_changes
 from tests import builders
 from tests.feeds.subscriber import moment, read

@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 from .generator import LAST_DAY, World
 from .timing import Timing, interleaved
 
-
 _BITEMPORAL: dict[str, bool] = {}  # per database alias
 
 
