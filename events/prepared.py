@@ -55,14 +55,17 @@ class PreparedQuery:
     def rows_for_each(
         self, fixed: Sequence[Parameter], values: Sequence[Parameter], nothing: Parameter, page: int = 100
     ) -> list[tuple[Any, ...]]:
-        """rows() for the parameters `fixed` then `values`, `page` values a run, the last run filled up
-        with `nothing` (a value no row has): for a query whose last parameters are an IN list, one
-        compiled query serves any number of values (compiling a long IN list costs more than running it).
+        """rows() for the parameters `fixed` then `values`, in runs of 1, 4, 16, 64 or `page` values, the
+        last run filled up with `nothing` (a value no row has): for a query whose last parameters are an
+        IN list, a handful of compiled queries serve any number of values (compiling a long IN list
+        costs more than running it), and a short list stays short (a long one of mostly `nothing` can
+        lead PostgreSQL to a worse plan).
         """
         found: list[tuple[Any, ...]] = []
         for i in range(0, len(values), page):
             run = list(values[i : i + page])
-            found += self.rows([*fixed, *run, *[nothing] * (page - len(run))])
+            size = next(size for size in (*_RUNS, page) if size >= len(run))
+            found += self.rows([*fixed, *run, *[nothing] * (size - len(run))])
         return found
 
     def _compile(self, alias: str, types: tuple[type, ...]):
@@ -134,3 +137,4 @@ class PreparedInsert:
 
 
 _AS_IS = (IntegerField, CharField, TextField, FloatField)  # AutoFields are IntegerFields
+_RUNS = (1, 4, 16, 64)
