@@ -26,7 +26,7 @@ from . import records
 from .domain import replay
 from .domain.kinds import SlotKey
 from .domain.replay import Conflict, EventRecord, Interval
-from .models import BELIEVED_NOW, Entity, Event, EventKey, Organisation, ProjectedConflict, SlotInterval
+from .models import BELIEVED_NOW, Event, EventKey, Organisation, ProjectedConflict, SlotInterval
 from .prepared import PreparedInsert, PreparedQuery
 
 # Keys per query when reading or closing many keys at once (SQLite allows 32,766 parameters).
@@ -57,12 +57,12 @@ def _by_key(model: type, *columns: str, believed_now: bool = False) -> PreparedQ
 
 
 # An append's reads, compiled once (no slot or happening has an empty name: the reads pad with one).
-_KEY_EVENTS = _by_key(EventKey, "family", "name", *(f"event__{column}" for column in records.COLUMNS))
+# Each event with its subject's primary key: the holder an interval names, without a query of its own.
+_KEY_EVENTS = _by_key(EventKey, "family", "name", *(f"event__{column}" for column in records.COLUMNS), "event__subject_id")
 _BELIEVED = {
     SlotInterval: _by_key(SlotInterval, "pk", *INTERVAL_ANSWER, believed_now=True),
     ProjectedConflict: _by_key(ProjectedConflict, "pk", *CONFLICT_ANSWER, believed_now=True),
 }
-_HOLDERS = PreparedQuery(Entity, lambda slugs: Entity.objects.filter(slug__in=slugs).order_by().values_list("slug", "pk"))
 
 
 
@@ -94,16 +94,17 @@ def rebuild(organisation: Organisation) -> int:
         for model in (EventKey, SlotInterval, ProjectedConflict):
             model.objects.filter(organisation=organisation).delete()
         projection = _Projection(organisation.pk)
-        for at, appended in groupby(_log(organisation), key=lambda record: record.recorded_at):
+        for at, appended in groupby(_log(organisation), key=lambda logged: logged[0].recorded_at):
             projection.append(at, list(appended))
         projection.save()
         return SlotInterval.objects.filter(BELIEVED_NOW, organisation=organisation).count()
 
 
-def _log(organisation: Organisation) -> Iterator[EventRecord]:
-    rows = Event.objects.filter(organisation=organisation).order_by("seq").values_list(*records.COLUMNS)
+def _log(organisation: Organisation) -> Iterator[tuple[EventRecord, int]]:
+    """The organisation's events in seq order, each with its subject's primary key."""
+    rows = Event.objects.filter(organisation=organisation).order_by("seq").values_list(*records.COLUMNS, "subject_id")
     for row in rows.iterator(chunk_size=5000):
-        yield records.from_row(row)
+        yield records.from_row(row), row[-1]
 
 
 def _targets(record: EventRecord) -> tuple:
@@ -136,22 +137,20 @@ def _selections(organisation_id: int, keys: Iterable[SlotKey]) -> list[tuple[tup
 def _refresh(organisation_id: int, keys: set[SlotKey], at: datetime) -> None:
     """Replay each key from its events and replace the rows whose answer changed, as of `at`."""
     indexed: dict[SlotKey, list[EventRecord]] = defaultdict(list)
+    holders: dict[str, int] = {}
     selections = _selections(organisation_id, keys)
     for selection in selections:
-        for family, name, *row in _KEY_EVENTS.rows_for_each(*selection, nothing=""):
-            indexed[(family, name)].append(records.from_row(row))
+        for family, name, *row, subject_id in _KEY_EVENTS.rows_for_each(*selection, nothing=""):
+            record = records.from_row(row)
+            indexed[(family, name)].append(record)
+            holders[record.subject] = subject_id
     answers = {key: replay.answers_for(key, indexed[key]) for key in keys}
-    holders = _holder_ids({s.holder for intervals, _ in answers.values() for s in (i.standing for i in intervals)})
     believed = _Believed(organisation_id)
     for selection in selections:
         believed.read(selection)
     for key, (intervals, conflicts) in answers.items():
         believed.answer(key, [_interval_answer(i, holders) for i in intervals], [_conflict_answer(c) for c in conflicts])
     believed.write(at)
-
-
-def _holder_ids(slugs: set[str]) -> dict[str, int]:
-    return dict(_HOLDERS.rows_for_each((), sorted(slugs), nothing=""))  # no entity has an empty slug
 
 
 def _interval_answer(interval: Interval, holders: dict[str, int]) -> tuple:
@@ -224,17 +223,16 @@ class _Projection:
             SlotInterval: defaultdict(dict), ProjectedConflict: defaultdict(dict),
         }
 
-    def append(self, at: datetime, appended: list[EventRecord]) -> None:
+    def append(self, at: datetime, appended: list[tuple[EventRecord, int]]) -> None:
         touched: set[SlotKey] = set()
-        for record in appended:
+        for record, subject_id in appended:
+            self.holders[record.subject] = subject_id
             keys = _keys(record, self.keys)
             self.keys[record.id] = keys
             touched |= keys
             for key in keys:
                 self.indexed[key].append(record)
         answers = {key: replay.answers_for(key, self.indexed[key]) for key in touched}
-        missing = {i.standing.holder for intervals, _ in answers.values() for i in intervals} - self.holders.keys()
-        self.holders.update(_holder_ids(missing))
         for key, (intervals, conflicts) in answers.items():
             self._answer(SlotInterval, key, [_interval_answer(i, self.holders) for i in intervals], at)
             self._answer(ProjectedConflict, key, [_conflict_answer(c) for c in conflicts], at)
