@@ -65,7 +65,6 @@ _BELIEVED = {
 }
 
 
-
 def refresh_for(written: list[Event]) -> None:
     """Bring the projection up to date with one append's events (inside its transaction)."""
     if not written:

@@ -238,10 +238,6 @@ def entity_by_reference(reference: str) -> Entity | None:
     return Entity.objects.filter(Q(slug=reference.lower()) | Q(iso3=reference.upper())).select_related("country").first()
 
 
-def entities_by_slug(slugs: set[str]) -> dict[str, Entity]:
-    return {e.slug: e for e in Entity.objects.filter(slug__in=slugs).select_related("country")}
-
-
 def log_head() -> int:
     """The seq of the latest event (0 for an empty log): every derived answer changes only when it does."""
     return newest_event()[0]
