@@ -6,7 +6,10 @@ Every ordering ends with `seq`, so it is total and a cursor can resume from any 
 """
 from __future__ import annotations
 
+import datetime
+
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q, TextField
 from django.db.models.functions import Cast
 
@@ -38,6 +41,21 @@ class FilterSet(django_filters.FilterSet):
         return cls._form_class
 
 
+class UTCMomentField(django_filters.fields.IsoDateTimeField):
+    """An ISO datetime, turned to UTC here: an offset can carry it off the calendar (0001-01-01T00:00+05:00)."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        try:
+            return None if moment is None else moment.astimezone(datetime.timezone.utc)
+        except OverflowError:
+            raise forms.ValidationError(f"{value!r} is outside the calendar in UTC", code="invalid") from None
+
+
+class MomentFilter(django_filters.IsoDateTimeFilter):
+    field_class = UTCMomentField
+
+
 class EventFilterSet(FilterSet):
     kind = django_filters.MultipleChoiceFilter(
         choices=[(name, name) for name in KINDS], help_text="One or more kinds (repeat the parameter)."
@@ -56,8 +74,8 @@ class EventFilterSet(FilterSet):
         field_name="date_earliest", lookup_expr="lte",
         help_text="Events that may have happened on or before this day (a partial date's window overlaps).",
     )
-    recorded_after = django_filters.IsoDateTimeFilter(field_name="recorded_at", lookup_expr="gte")
-    recorded_before = django_filters.IsoDateTimeFilter(field_name="recorded_at", lookup_expr="lte")
+    recorded_after = MomentFilter(field_name="recorded_at", lookup_expr="gte")
+    recorded_before = MomentFilter(field_name="recorded_at", lookup_expr="lte")
     min_confidence = django_filters.NumberFilter(field_name="confidence", lookup_expr="gte")
     source = django_filters.ModelChoiceFilter(
         field_name="source", to_field_name="key", queryset=Source.objects.all(), help_text="Source key."

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "scotimeline.middleware.RequestGuard",  # 400 for NUL bytes, 413 for oversized bodies, 503 on a database outage
     "events.replicas.PublicReads",  # public GETs may read the replica (DATABASE_REPLICA_URL)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -114,6 +115,12 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 
+# Request limits (scotimeline.middleware): JSON and form bodies, then multipart uploads (ingest takes
+# documents up to 10 MB; the slack lets its form say so rather than a bare 413).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440))
+REQUEST_MAX_UPLOAD_SIZE = int(os.environ.get("REQUEST_MAX_UPLOAD_SIZE", 16 * 1024 * 1024))
+DATABASE_OUTAGE_RETRY_AFTER = 30  # seconds, in the 503's Retry-After while the database is unreachable
+
 SEEDS_DIR = Path(os.environ.get("SEEDS_DIR", BASE_DIR / "seeds"))
 
 # Celery: without a broker, tasks run eagerly in-process (the embedded mode).
@@ -134,7 +141,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "events.api.pagination.KeysetPagination",
     "DEFAULT_RENDERER_CLASSES": ["events.api.renderers.FastJSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["events.api.parsers.StrictJSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["events.api.throttling.AnonymousThrottle"],
     # Counted per process in the default cache: give gunicorn workers a shared cache (Redis) to make it global.
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/minute") or None},

@@ -3,14 +3,16 @@
     {"status": 400, "code": "invalid", "detail": "payload.status: ...", "errors": {"payload.status": ["..."]}}
 
 Domain errors from the store are translated here and nowhere else: ValidationError -> 400,
-ConflictError and ImmutableEventError -> 409.
+ConflictError and ImmutableEventError -> 409; a database outage is 503 with Retry-After.
 """
 from __future__ import annotations
 
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -37,6 +39,12 @@ def exception_handler(exc: Exception, context: dict) -> Response:
         return _domain_response(status.HTTP_400_BAD_REQUEST, "invalid", exc.errors)
     if isinstance(exc, (domain.ConflictError, domain.ImmutableEventError)):
         return _domain_response(status.HTTP_409_CONFLICT, "conflict", {NON_FIELD: [str(exc)]})
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        # The database is unreachable (or gave up on the query): an outage to wait out, not a bug.
+        return error_response(
+            status.HTTP_503_SERVICE_UNAVAILABLE, "service_unavailable", "the database is unavailable; retry shortly",
+            headers={"Retry-After": str(settings.DATABASE_OUTAGE_RETRY_AFTER)},
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(*exc.args)
     elif isinstance(exc, DjangoPermissionDenied):

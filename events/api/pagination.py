@@ -90,11 +90,11 @@ class KeysetPagination(BasePagination):
         if not token:
             return NEXT, None
         try:
-            direction, keys = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+            direction, keys = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)), parse_constant=_refuse)
             if direction not in (NEXT, PREVIOUS) or not isinstance(keys, list) or len(keys) != len(self.ordering):
                 raise ValueError
-            keys = [self.model._meta.get_field(f.lstrip("-")).to_python(k) for f, k in zip(self.ordering, keys)]
-        except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, DjangoValidationError):
+            keys = [_key(self.model._meta.get_field(f.lstrip("-")), k) for f, k in zip(self.ordering, keys)]
+        except (ValueError, TypeError, OverflowError, RecursionError, binascii.Error, DjangoValidationError):
             raise ValidationError({self.cursor_query_param: ["is not a cursor this list gave out"]}) from None
         return direction, keys
 
@@ -118,6 +118,17 @@ class KeysetPagination(BasePagination):
                 "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
             },
         ]
+
+
+def _key(field, value):
+    """A cursor's value for `field`; clean(), not to_python(), so a value beyond the column's range is refused."""
+    if value is None:
+        raise ValueError("a cursor holds no null")
+    return field.clean(value, None)
+
+
+def _refuse(constant: str):
+    raise ValueError(f"{constant} is not a value a cursor holds")
 
 
 def _ordering(queryset: QuerySet) -> tuple[str, ...]:

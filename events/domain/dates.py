@@ -136,7 +136,12 @@ def parse_moment(text: str) -> datetime:
         raise InvalidDate(f"{text!r} is not a moment on the calendar ({exc})") from None
     if moment is None:
         raise InvalidDate(f"{text!r} is not a day (YYYY-MM-DD) or a date and time (YYYY-MM-DDThh:mm[:ss][Z|+hh:mm])")
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    if not moment.tzinfo:
+        return moment.replace(tzinfo=timezone.utc)
+    try:  # an offset can carry a moment off the calendar: 0001-01-01T00:00+05:00 is in year 0 in UTC
+        return moment.astimezone(timezone.utc)
+    except OverflowError:
+        raise InvalidDate(f"{text!r} is outside the calendar in UTC") from None
 
 
 def end_of_day(day: date) -> datetime:
