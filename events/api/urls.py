@@ -23,5 +23,5 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("docs/redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     *router.urls,
-    re_path(r"^.*$", views.NotFoundView.as_view(), name="not-found"),
+    re_path(r"^[\s\S]*$", views.NotFoundView.as_view(), name="not-found"),  # [\s\S], not ".": a newline in the path too
 ]
