@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import BadRequest, RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 
 from events.api.errors import error_body
 from events.api.renderers import json_bytes
@@ -89,7 +89,9 @@ def answer(request: HttpRequest, status: int, code: str, detail: str) -> HttpRes
 
 
 def _namespace(path: str) -> str:
+    """The URL namespace a path belongs to ("api", "feeds", ...), by its prefix when it resolves to no view."""
     try:
         return resolve(path).namespace
     except Resolver404:
-        return ""
+        feeds = reverse("feeds:events", kwargs={"format": "atom"}).rpartition("/")[0] + "/"
+        return "feeds" if path.startswith(feeds) else ""

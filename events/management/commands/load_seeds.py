@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from events import seeding
-from events.domain.errors import EventError
+from events.domain.errors import EventError, ValidationError
 from events.management import arguments
 
 
@@ -24,6 +24,9 @@ class Command(BaseCommand):
                 raise arguments.usage_error(f"--dir: {directory} is not a directory")
             try:
                 report = seeding.load(directory, prune=options["prune"])
+            except ValidationError as exc:
+                problems = "\n".join(f"  {where}: {message}" for where, messages in exc.errors.items() for message in messages)
+                raise arguments.usage_error(f"{directory}: nothing was loaded:\n{problems}") from None
             except EventError as exc:
                 raise arguments.usage_error(f"{directory}: {exc} (nothing was loaded)") from None
             self.stdout.write(str(report))
