@@ -56,6 +56,25 @@ class MomentFilter(django_filters.IsoDateTimeFilter):
     field_class = UTCMomentField
 
 
+class StrictBooleanField(forms.NullBooleanField):
+    """true/false (or 1/0); empty is not given; anything else is refused (NullBooleanField reads it as "not given")."""
+
+    widget = forms.TextInput  # NullBooleanSelect turns an unknown value into None before it can be refused
+
+    def to_python(self, value):
+        text = "" if value is None else str(value).strip().lower()
+        if text in ("", "true", "1", "false", "0"):
+            return {"": None, "true": True, "1": True, "false": False, "0": False}[text]
+        raise forms.ValidationError(f"{str(value)[:40]!r} is not true or false", code="invalid")
+
+    def validate(self, value):
+        pass
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
 class EventFilterSet(FilterSet):
     kind = django_filters.MultipleChoiceFilter(
         choices=[(name, name) for name in KINDS], help_text="One or more kinds (repeat the parameter)."
@@ -81,7 +100,7 @@ class EventFilterSet(FilterSet):
         field_name="source", to_field_name="key", queryset=Source.objects.all(), help_text="Source key."
     )
     q = django_filters.CharFilter(method="filter_text", help_text="Text in the subject, payload, note, locator or source.")
-    include_retracted = django_filters.BooleanFilter(
+    include_retracted = StrictBooleanFilter(
         method="filter_retracted", help_text="Include events that have been retracted (default: false)."
     )
     ordering = django_filters.ChoiceFilter(

@@ -50,7 +50,7 @@ WRITE_ERRORS = (400, 401, 403, 409, 415, 422)
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
     description="Retrying a POST with the same key and body returns the first answer and appends nothing; "
-    "the same key with a different body is refused with 422. Keys are per user, 1 to 255 characters.",
+    "the same key with a different body is refused with 422. Keys are per user, 1 to 255 visible ASCII characters.",
 )
 
 _PROVENANCE = {
@@ -173,3 +173,86 @@ DIFF_DOCUMENT = {
         },
     },
 }
+
+
+# --- rules that depend on the data, stated in the schema when it is generated ---------------------
+
+# What a cursor is: the base64url text of a `next` or `previous` link. Its value must be one the list
+# gave out; no schema can say that, so the description does.
+CURSOR = {
+    "type": "string",
+    "pattern": "^[A-Za-z0-9_-]*$",
+    "description": "Opaque: copy it from a `next` or `previous` link of the same list and ordering; any other "
+    "value is refused with 400 (errors.cursor). Empty means the first page.",
+}
+# Idempotency-Key: 1 to 255 visible ASCII characters (events.api.idempotency.KEY is the same rule).
+IDEMPOTENCY_KEY_SCHEMA = {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"}
+# Text an event stores refuses C0 control characters except tab and newline (events.domain.text).
+EVENT_TEXT = "^[^\\u0000-\\u0008\\u000b-\\u001f]*$"
+# A partial date: a year (0001-9999), a year and month, or a day in ISO format.
+_YEAR = "([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"
+PARTIAL_DATE = {
+    "anyOf": [
+        {"type": "string", "pattern": f"^{_YEAR}$"},
+        {"type": "string", "pattern": f"^{_YEAR}-(0[1-9]|1[0-2])$"},
+        {"type": "string", "format": "date"},
+    ],
+    "description": "Partial date: YYYY, YYYY-MM or YYYY-MM-DD (a day that exists).",
+}
+
+
+def describe_references(result: dict, generator, request, public) -> dict:
+    """SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]: the values a parameter or field must name, read from the
+    database as the schema is generated (organisations, sources, entities), and the formats of the cursor, the
+    Idempotency-Key, dates and event text."""
+    from events.domain.kinds import KINDS
+    from events.models import Entity, Organisation, Source
+
+    names = {
+        "organisation": sorted(Organisation.objects.values_list("slug", flat=True)),
+        "source": sorted(Source.objects.values_list("key", flat=True)),
+        "subject": sorted(Entity.objects.values_list("slug", flat=True)),
+        "kind": sorted(name for name in KINDS if name != "retraction"),
+    }
+    names["org"] = names["organisation"]
+    query_names = ("org", "organisation", "source")
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                _describe_parameter(parameter, {name: names[name] for name in query_names})
+    for component in ("AppendRequestRequest", "CorrectRequestRequest", "RetractRequestRequest"):
+        body = result.get("components", {}).get("schemas", {}).get(component, {})
+        body["additionalProperties"] = False  # StrictSerializer: an undeclared field is refused
+        for name, field in body.get("properties", {}).items():
+            _describe_field(name, field, names)
+    return result
+
+
+def _describe_parameter(parameter: dict, names: dict[str, list[str]]) -> None:
+    name, place = parameter["name"], parameter["in"]
+    # An optional filter given empty is not given (django-filter, the state's defaults); a repeated choice
+    # (kind=, type=) and page_size are checked even when empty.
+    if place == "query" and not parameter.get("required") and name != "page_size" and parameter["schema"].get("type") != "array":
+        parameter["allowEmptyValue"] = True
+    if place == "query" and name == "cursor":
+        parameter["schema"] = dict(CURSOR)
+        parameter["description"] = CURSOR["description"]
+    elif place == "query" and names.get(name):
+        parameter["schema"] = {**parameter["schema"], "enum": names[name]}
+        parameter["schema"].pop("pattern", None)
+    elif place == "header" and name == "Idempotency-Key":
+        parameter["schema"] = dict(IDEMPOTENCY_KEY_SCHEMA)
+
+
+def _describe_field(name: str, field: dict, names: dict[str, list[str]]) -> None:
+    if names.get(name):  # an empty enum is no schema: with nothing in the database, say nothing
+        field["enum"] = names[name]
+        field.pop("pattern", None)
+        field.pop("minLength", None)
+    elif name == "date":
+        field.clear()
+        field.update(PARTIAL_DATE)
+    elif name == "confidence":
+        field.update(minimum=0, maximum=1)
+    elif field.get("type") == "string":
+        field["pattern"] = EVENT_TEXT

@@ -9,8 +9,9 @@ ERROR_KEYS = {"status", "code", "detail", "errors"}
 
 
 @pytest.fixture(scope="module")
-def schema() -> dict:
-    document = SchemaGenerator().get_schema(request=None, public=True)
+def schema(django_db_setup, django_db_blocker) -> dict:
+    with django_db_blocker.unblock():  # the schema names the organisations, sources and entities the database holds
+        document = SchemaGenerator().get_schema(request=None, public=True)
     validate_schema(document)
     return document
 
