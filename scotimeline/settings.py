@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "axes",  # admin login lockout (see "Login and token throttling" below)
     "events",
     "ingest",
 ]
@@ -52,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: answers a locked-out login with 429
 ]
 
 ROOT_URLCONF = "scotimeline.urls"
@@ -131,10 +133,29 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_UR
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 
+# Shared counters. With REDIS_URL, throttles and login lockouts count in Redis, so every gunicorn worker
+# (and every machine) sees the same counts; without it the API's throttles count per process (the
+# embedded mode runs one) and login failures are kept in the database.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if REDIS_URL:
+    CACHES["shared"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "scotimeline"}
+THROTTLE_CACHE = "shared" if REDIS_URL else "default"
+
+# Login and token throttling: django-axes locks a client out of the admin login after
+# AXES_FAILURE_LIMIT failures in a row, for AXES_COOLOFF_TIME hours (a success resets the count).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler" if REDIS_URL else "axes.handlers.database.AxesDatabaseHandler"
+AXES_CACHE = THROTTLE_CACHE
+
 REST_FRAMEWORK = {
     # Token first: an anonymous write is answered 401 with `WWW-Authenticate: Token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "events.api.authentication.ThrottledTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["events.api.permissions.ReadOrPermittedWrite"],
@@ -143,8 +164,12 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["events.api.renderers.FastJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["events.api.parsers.StrictJSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["events.api.throttling.AnonymousThrottle"],
-    # Counted per process in the default cache: give gunicorn workers a shared cache (Redis) to make it global.
-    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/minute") or None},
+    # Counted in THROTTLE_CACHE: per process, or shared by every worker when REDIS_URL is set. "failed_token"
+    # bounds wrong tokens per client address (events.api.authentication).
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_ANON_RATE", "120/minute") or None,
+        "failed_token": os.environ.get("API_FAILED_TOKEN_RATE", "10/minute") or None,
+    },
     "EXCEPTION_HANDLER": "events.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "events.api.schema.ApiSchema",
 }
