@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The settings refuse a weak SECRET_KEY whenever DEBUG is off: commands run here get a random one unless one is given.
+ifndef SECRET_KEY
+export SECRET_KEY := $(shell python3 -c 'import secrets; print(secrets.token_urlsafe(50))')
+endif
 
 .PHONY: setup run serve test test-services bench migrate seeds clean
 

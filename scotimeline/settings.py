@@ -5,6 +5,12 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -18,12 +24,31 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+# Keys written in this repository (settings, Makefile, CI, benchmarks): known to everyone, so never a secret.
+REPOSITORY_KEYS = frozenset({"embedded-mode-only-insecure-key", "test-only", "ci-schemathesis", "benchmark-only"})
+
+
+def secret_key_weakness(key: str) -> str | None:
+    """Why `key` cannot sign sessions and CSRF tokens in production, or None; Django's own bar (check --deploy)."""
+    if not key:
+        return "is not set"
+    if key in REPOSITORY_KEYS:
+        return "is one written in the repository"
+    if len(key) < SECRET_KEY_MIN_LENGTH or key.startswith(SECRET_KEY_INSECURE_PREFIX):
+        return f"is shorter than {SECRET_KEY_MIN_LENGTH} characters (or a django-insecure- key)"
+    if len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS:
+        return f"has fewer than {SECRET_KEY_MIN_UNIQUE_CHARACTERS} different characters"
+    return None
+
+
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY") or (
-    "embedded-mode-only-insecure-key" if DEBUG or not os.environ.get("DATABASE_URL") else ""
-)
-if not SECRET_KEY:
-    raise RuntimeError("SECRET_KEY must be set when DATABASE_URL points at a production database")
+SECRET_KEY = os.environ.get("SECRET_KEY") or ("embedded-mode-only-insecure-key" if DEBUG else "")
+if not DEBUG and (weakness := secret_key_weakness(SECRET_KEY)):
+    raise ImproperlyConfigured(
+        f"SECRET_KEY {weakness}. With DEBUG off it signs sessions and CSRF tokens and must be a strong secret: "
+        "set SECRET_KEY to a random value, e.g. the output of "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))' (or set DEBUG=1 to develop)."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 

@@ -23,6 +23,7 @@ import os
 import random
 import re
 import shutil
+import secrets
 import socket
 import subprocess
 import sys
@@ -100,7 +101,7 @@ def server_env(database_url: str) -> dict[str, str]:
     return {
         **os.environ,
         "DATABASE_URL": database_url,
-        "SECRET_KEY": "benchmark-only",
+        "SECRET_KEY": secrets.token_urlsafe(50),  # DEBUG is off: the settings refuse a weak key
         "DEBUG": "0",
         "SECURE_SSL_REDIRECT": "0",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",

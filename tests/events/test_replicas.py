@@ -162,7 +162,7 @@ def test_requests_with_credentials_read_the_primary(client, replica, path, crede
     replica.replay()
     if credentials == "session":
         client.force_login(editor)
-    headers = {"HTTP_AUTHORIZATION": "Token no-such-token"} if credentials == "token" else {}
+    headers = {"HTTP_AUTHORIZATION": f"Token {'f' * 40}"} if credentials == "token" else {}  # well-formed, unknown
 
     with reads() as answered:
         client.get(path, **headers)
