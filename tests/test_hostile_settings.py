@@ -12,11 +12,15 @@ import pytest
 from scotimeline.settings import REPOSITORY_KEYS, secret_key_weakness
 
 ROOT = Path(__file__).resolve().parents[1]
+SETTINGS_FROM_ENVIRONMENT = (
+    "DEBUG", "SECRET_KEY", "DATABASE_URL", "DATABASE_REPLICA_URL", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
+    "ALLOWED_HOSTS", "REDIS_URL",
+)
 
 
 def manage(*arguments: str, **environment: str) -> subprocess.CompletedProcess:
-    """manage.py in a fresh process whose settings come from `environment` alone (no DEBUG, key or database inherited)."""
-    inherited = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "DATABASE_URL", "DATABASE_REPLICA_URL")}
+    """manage.py in a fresh process whose settings come from `environment` alone (nothing the suite's run was given)."""
+    inherited = {k: v for k, v in os.environ.items() if k not in SETTINGS_FROM_ENVIRONMENT}
     return subprocess.run(
         [sys.executable, "manage.py", *arguments], cwd=ROOT, capture_output=True, text=True, timeout=120,
         env={**inherited, "DJANGO_SETTINGS_MODULE": "scotimeline.settings", **environment},
