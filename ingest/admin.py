@@ -5,6 +5,7 @@ Thin: every change goes through ingest.tasks / ingest.pipeline; refusals become 
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -12,13 +13,26 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from events.domain.errors import EventError
+from events.domain.errors import EventError, ValidationError
 
 from . import pipeline, tasks
-from .forms import AcceptForm, RejectForm, UploadForm
-from .models import Candidate, Document
+from .forms import AcceptForm, RejectForm, UploadForm, show_refusal
+from .models import Candidate, Document, Upload
 
 CONTEXT_CHARS = 400
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Seen, never edited here: uploads change through their task, candidates through accept and reject."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Document)
@@ -58,23 +72,66 @@ class DocumentAdmin(admin.ModelAdmin):
         return False
 
     def add_view(self, request: HttpRequest, form_url: str = "", extra_context=None):
-        """The upload form: the file goes through the same Celery task as `manage.py ingest`."""
+        """The upload form: the file is stored first, enqueued after commit, and the page answers at once
+        with the upload's status; a worker (in-process when eager) ingests it."""
         form = UploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            summary = tasks.submit(
-                data["file"].read(), name=data["file"].name, organisation=data["organisation"].slug, published=data["published"],
-                title=data["title"], publisher=data["publisher"], kind=data["kind"],
-                ingested_by=request.user.get_username(), auto_accept_above=data["auto_accept_above"],
-            )
-            if "error" in summary:
-                form.add_error("file", summary["error"])
+            try:
+                with transaction.atomic():
+                    upload = pipeline.store_upload(
+                        data["file"].read(), name=data["file"].name, organisation=data["organisation"],
+                        published=data["published"], title=data["title"], publisher=data["publisher"], kind=data["kind"],
+                        ingested_by=request.user.get_username(), auto_accept_above=data["auto_accept_above"],
+                    )
+                    tasks.enqueue_after_commit(upload)
+            except ValidationError as exc:
+                show_refusal(form, exc)
             else:
-                done = "ingested" if summary["created"] else "was already ingested; nothing written"
-                self.message_user(request, f"{summary['file']} {done}: {summary['candidates']} candidates, {summary['accepted']} accepted.")
-                return HttpResponseRedirect(reverse("admin:ingest_document_change", args=[summary["document"]]))
+                upload.refresh_from_db(fields=["status", "reason", "document"])
+                self.message_user(request, f"Uploaded {upload.file_name}: {upload.status}. {upload.reason}".strip(), UPLOAD_LEVEL[upload.status])
+                return HttpResponseRedirect(reverse("admin:ingest_upload_change", args=[upload.pk]))
         context = {**self.admin_site.each_context(request), "form": form, "opts": self.model._meta, "title": "Ingest a document"}
         return TemplateResponse(request, "admin/ingest/upload.html", context)
+
+
+UPLOAD_LEVEL = {
+    Upload.Status.QUEUED: messages.INFO, Upload.Status.RUNNING: messages.INFO,
+    Upload.Status.DONE: messages.SUCCESS, Upload.Status.FAILED: messages.ERROR,
+}
+
+
+@admin.register(Upload)
+class UploadAdmin(ReadOnlyAdmin):
+    """Each uploaded file and how its ingest went: queued, running, done (with its document) or failed (with why).
+    The page refreshes itself until the upload is finished."""
+
+    list_display = ["file_name", "status", "reason", "document_link", "uploaded_at", "ingested_by"]
+    list_filter = ["status"]
+    search_fields = ["file_name"]
+    list_select_related = ["document"]
+    fields = readonly_fields = [
+        "file_name", "status", "reason", "document_link", "organisation", "source_kind", "published_display",
+        "title", "publisher", "auto_accept_above", "ingested_by", "uploaded_at", "started_at", "finished_at", "attempts",
+    ]
+
+    @admin.display(description="published")
+    def published_display(self, upload: Upload) -> str:
+        return upload.published.display() if upload.published else "unknown"
+
+    @admin.display(description="document")
+    def document_link(self, upload: Upload) -> str:
+        if upload.document_id is None:
+            return "-"
+        url = reverse("admin:ingest_candidate_changelist") + f"?document__id__exact={upload.document_id}&review=all"
+        return format_html('<a href="{}">{} — its candidates</a>', url, upload.document)
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["refresh_seconds"] = None if context["original"].finished else REFRESH_SECONDS
+        return super().render_change_form(request, context, *args, **kwargs)
+
+
+REFRESH_SECONDS = 3
 
 
 class ReviewFilter(admin.SimpleListFilter):
@@ -100,7 +157,7 @@ class ReviewFilter(admin.SimpleListFilter):
 
 
 @admin.register(Candidate)
-class CandidateAdmin(admin.ModelAdmin):
+class CandidateAdmin(ReadOnlyAdmin):
     list_display = ["id", "kind", "subject_display", "value", "date_display", "confidence", "expectation", "status", "source_line", "evidence_short"]
     list_filter = [ReviewFilter, "kind", "expectation", "document"]
     search_fields = ["subject_text", "evidence", "subject__name"]
@@ -111,15 +168,6 @@ class CandidateAdmin(admin.ModelAdmin):
         "evidence_in_context", "source_line", "rule", "status", "reviewed_by", "reviewed_at", "reason", "event_link",
     ]
     fields = readonly_fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_accept_permission(self, request) -> bool:
         return request.user.has_perm("events.add_event")

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 
 from events.domain.dates import InvalidDate, PartialDate
+from events.domain.errors import ValidationError
 from events.domain.kinds import KINDS, RETRACTION
 from events.models import Entity, Organisation
 
@@ -15,11 +16,17 @@ from .patterns import VALUE_FIELD
 from .pipeline import RELIABILITY
 
 
-def _partial_date(value: str) -> str:
+def _partial_date(value: str) -> PartialDate:
     try:
-        return str(PartialDate.parse(value))
+        return PartialDate.parse(value)
     except InvalidDate as exc:
         raise forms.ValidationError(str(exc)) from None
+
+
+def show_refusal(form: forms.Form, exc: ValidationError) -> None:
+    """A refusal from ingest on the field it names, or above the form."""
+    for field, messages in exc.errors.items():
+        form.add_error(field if field in form.fields else None, messages)
 
 
 class UploadForm(forms.Form):
@@ -31,7 +38,7 @@ class UploadForm(forms.Form):
     kind = forms.ChoiceField(choices=[(k, k) for k in sorted(RELIABILITY)], initial="news")
     auto_accept_above = forms.FloatField(required=False, min_value=0, max_value=1, help_text="Leave empty to review everything.")
 
-    def clean_published(self) -> str | None:
+    def clean_published(self) -> PartialDate | None:
         value = self.cleaned_data["published"].strip()
         return _partial_date(value) if value else None
 
@@ -66,7 +73,7 @@ class AcceptForm(forms.Form):
         return cls(data, initial=initial)
 
     def clean_date(self) -> str:
-        return _partial_date(self.cleaned_data["date"])
+        return str(_partial_date(self.cleaned_data["date"]))
 
     def edits(self, candidate: Candidate) -> dict[str, Any]:
         """What the curator changed, as pipeline.accept takes it."""

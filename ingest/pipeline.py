@@ -5,11 +5,14 @@ citing the document's Source with the candidate's line as locator.
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from events import store
@@ -19,7 +22,9 @@ from events.models import Entity, Event, Organisation, Source
 
 from . import documents, gazetteer
 from .extract import Assertion, extract
-from .models import Candidate, Document
+from .models import Candidate, Document, Upload
+
+logger = logging.getLogger(__name__)
 
 # A source's reliability prior by kind, for sources ingest creates.
 RELIABILITY = {"official": 0.8, "reference": 0.6, "research": 0.6, "news": 0.5, "editor": 0.9}
@@ -40,10 +45,7 @@ def ingest(
     auto_accept_above: float | None = None,
 ) -> IngestResult:
     """Read, extract and store one document with its candidates; raises ValidationError and writes nothing."""
-    if kind not in RELIABILITY:
-        raise ValidationError(f"{kind!r} is not a source kind (known: {', '.join(sorted(RELIABILITY))})", field="kind")
-    if auto_accept_above is not None:
-        _check_threshold(auto_accept_above)
+    _check_options(kind, auto_accept_above)
     read = documents.read(data, name)
     existing = Document.objects.filter(source__content_hash=read.content_hash).first()
     if existing is not None:
@@ -176,6 +178,13 @@ def reject_many(candidates: Iterable[Candidate], reviewer: str, reason: str) -> 
     return rejected, refused
 
 
+def _check_options(kind: str, auto_accept_above: float | None) -> None:
+    if kind not in RELIABILITY:
+        raise ValidationError(f"{kind!r} is not a source kind (known: {', '.join(sorted(RELIABILITY))})", field="kind")
+    if auto_accept_above is not None:
+        _check_threshold(auto_accept_above)
+
+
 def _check_threshold(threshold: float) -> None:
     if not 0.0 <= threshold <= 1.0:
         raise ValidationError(f"{threshold!r} is not between 0 and 1", field="auto_accept_above")
@@ -190,3 +199,80 @@ def auto_accept(document: Document, threshold: float, reviewer: str) -> int:
     )
     events, _refused = accept_many(ready, f"{reviewer} (auto-accept >= {threshold})")
     return len(events)
+
+
+# Uploads: a file is stored first, then a worker (or `ingest --retry`) ingests it. A worker that died leaves
+# its upload running; after this long it is taken up again. An upload that keeps crashing fails after MAX_ATTEMPTS.
+STALE_RUNNING = timedelta(minutes=15)
+MAX_ATTEMPTS = 3
+
+
+def store_upload(
+    data: bytes, *, name: str, organisation: Organisation, published: PartialDate | None = None, title: str = "",
+    publisher: str = "", kind: str = "news", ingested_by: str = "ingest", auto_accept_above: float | None = None,
+) -> Upload:
+    """Keep the file, queued for ingest. What can never be ingested (empty, binary, too big, bad options)
+    is refused here with a ValidationError naming the field, and nothing is stored."""
+    _check_options(kind, auto_accept_above)
+    documents.read(data, name)
+    return Upload.objects.create(
+        organisation=organisation, file_name=(name or "document")[:255], content=data, published=published,
+        title=title[:500], publisher=publisher[:200], source_kind=kind, ingested_by=ingested_by,
+        auto_accept_above=auto_accept_above,
+    )
+
+
+def process_upload(upload_id: int) -> Upload:
+    """Ingest a stored upload once: claim it (queued -> running), then mark it done with its document, or
+    failed with the reason. An upload another process holds, or one already finished, is left alone.
+
+    A refusal of the content is final (failed); an unexpected error puts the upload back in the queue
+    for a later attempt, until MAX_ATTEMPTS, and is raised for the caller to report.
+    """
+    claimed = Upload.objects.filter(pk=upload_id, status=Upload.Status.QUEUED).update(
+        status=Upload.Status.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
+    )
+    upload = Upload.objects.select_related("organisation").get(pk=upload_id)
+    if not claimed:
+        return upload
+    try:
+        result = ingest(
+            bytes(upload.content), name=upload.file_name, organisation=upload.organisation, published=upload.published,
+            title=upload.title, publisher=upload.publisher, kind=upload.source_kind, ingested_by=upload.ingested_by,
+            auto_accept_above=upload.auto_accept_above,
+        )
+    except EventError as exc:
+        return _finish(upload, Upload.Status.FAILED, reason=str(exc))
+    except Exception as exc:
+        again = Upload.Status.QUEUED if upload.attempts < MAX_ATTEMPTS else Upload.Status.FAILED
+        _finish(upload, again, reason=f"attempt {upload.attempts} broke off: {type(exc).__name__}: {exc}")
+        raise
+    document = result.document
+    summary = (
+        f"{'ingested' if result.created else 'already ingested, nothing written'}: source {document.source.key}, "
+        f"document {document.pk}, {result.candidates} candidates, {result.accepted} accepted"
+    )
+    return _finish(upload, Upload.Status.DONE, reason=summary, document=document)
+
+
+def _finish(upload: Upload, status: str, reason: str, document: Document | None = None) -> Upload:
+    upload.status, upload.reason, upload.document = status, reason, document
+    upload.finished_at = timezone.now() if status != Upload.Status.QUEUED else None
+    upload.save(update_fields=["status", "reason", "document", "finished_at"])
+    return upload
+
+
+def note_not_enqueued(upload: Upload, why: str) -> None:
+    """The broker did not take the upload: it stays queued, saying why, for the periodic retry or `ingest --retry`."""
+    upload.reason = f"not handed to a worker ({why}); it waits for the periodic retry or `manage.py ingest --retry`"
+    Upload.objects.filter(pk=upload.pk, status=Upload.Status.QUEUED).update(reason=upload.reason)
+
+
+def waiting_uploads(queued_for: timedelta = timedelta(0)) -> list[int]:
+    """Uploads nobody is ingesting: queued for at least `queued_for`, or left running by a worker that died."""
+    now = timezone.now()
+    stale = Q(status=Upload.Status.RUNNING, started_at__lt=now - STALE_RUNNING)
+    if stale_ids := list(Upload.objects.filter(stale).values_list("pk", flat=True)):
+        Upload.objects.filter(stale, pk__in=stale_ids).update(status=Upload.Status.QUEUED)
+    queued = Upload.objects.filter(status=Upload.Status.QUEUED, uploaded_at__lte=now - queued_for)
+    return list(queued.order_by("uploaded_at", "pk").values_list("pk", flat=True))

@@ -23,11 +23,14 @@ def document():
     return pipeline.ingest(NEWS.encode(), name="news.txt", organisation=sco_with_entities()).document
 
 
-def test_upload_goes_through_the_task_and_shows_the_document(curator):
+def test_upload_goes_through_the_task_after_commit_and_shows_the_upload_done(curator, django_capture_on_commit_callbacks):
     org = sco_with_entities()
     upload = SimpleUploadedFile("news.txt", NEWS.encode())
-    response = curator.post(reverse("admin:ingest_document_add"), {"organisation": org.pk, "file": upload, "published": "2017-06", "kind": "news"})
-    assert response.status_code == 302 and Document.objects.get().candidates.count() == 5
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = curator.post(reverse("admin:ingest_document_add"), {"organisation": org.pk, "file": upload, "published": "2017-06", "kind": "news"})
+    assert len(callbacks) == 1 and Document.objects.get().candidates.count() == 5
+    page = curator.get(response.url).content.decode()
+    assert "done" in page and "5 candidates" in page and 'http-equiv="refresh"' not in page
 
 
 def test_a_refused_upload_is_a_form_error(curator):
