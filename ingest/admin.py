@@ -4,7 +4,10 @@ Thin: every change goes through ingest.tasks / ingest.pipeline; refusals become 
 """
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponseRedirect
@@ -12,10 +15,11 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from events.domain.errors import EventError, ValidationError
 
-from . import pipeline, tasks
+from . import pipeline, review, tasks
 from .forms import AcceptForm, RejectForm, UploadForm, show_refusal
 from .models import Candidate, Document, Upload
 
@@ -156,9 +160,22 @@ class ReviewFilter(admin.SimpleListFilter):
         return queryset if value == "all" else queryset.filter(status=value)
 
 
+class CandidateChangeList(ChangeList):
+    """The queue's page: each pending candidate learns the event already holding its fact (one query for the
+    page), and the way back to this very list (its filters) for its Accept and Reject links."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        review.mark_recorded(self.result_list)
+        back = urlencode({"_changelist_filters": request.GET.urlencode()}) if request.GET else ""
+        for candidate in self.result_list:
+            candidate.back = back
+
+
 @admin.register(Candidate)
 class CandidateAdmin(ReadOnlyAdmin):
-    list_display = ["id", "kind", "subject_display", "value", "date_display", "confidence", "expectation", "status", "source_line", "evidence_short"]
+    list_display = ["id", "assertion", "evidence_short", "source_line", "review_links"]
+    list_display_links = ["id"]
     list_filter = [ReviewFilter, "kind", "expectation", "document"]
     search_fields = ["subject_text", "evidence", "subject__name"]
     list_select_related = ["subject", "document", "event"]
@@ -168,6 +185,16 @@ class CandidateAdmin(ReadOnlyAdmin):
         "evidence_in_context", "source_line", "rule", "status", "reviewed_by", "reviewed_at", "reason", "event_link",
     ]
     fields = readonly_fields
+
+    def get_changelist(self, request, **kwargs):
+        return CandidateChangeList
+
+    def get_object(self, request, object_id, from_field=None):
+        candidate = super().get_object(request, object_id, from_field)
+        if candidate is not None:
+            review.mark_recorded([candidate])
+            candidate.back = self.get_preserved_filters(request)
+        return candidate
 
     def has_accept_permission(self, request) -> bool:
         return request.user.has_perm("events.add_event")
@@ -180,13 +207,21 @@ class CandidateAdmin(ReadOnlyAdmin):
     def date_display(self, candidate: Candidate) -> str:
         return f"{candidate.date.display()} ({candidate.date_text})" if candidate.date else f"unknown ({candidate.date_text})"
 
+    @admin.display(description="candidate")
+    def assertion(self, candidate: Candidate) -> str:
+        expected = mark_safe(' <strong class="expected">expected</strong>') if candidate.expectation else ""
+        return format_html(
+            '<span class="kind">{}</span><br><strong>{}</strong> {}<br>{} · confidence {}{}', candidate.kind,
+            self.subject_display(candidate), candidate.value or "", self.date_display(candidate), f"{candidate.confidence:.2f}", expected,
+        )
+
     @admin.display(description="where")
     def source_line(self, candidate: Candidate) -> str:
         return f"{candidate.document.file_name}, line {candidate.line}"
 
     @admin.display(description="evidence")
     def evidence_short(self, candidate: Candidate) -> str:
-        return candidate.evidence if len(candidate.evidence) < 140 else candidate.evidence[:137] + "..."
+        return candidate.evidence if len(candidate.evidence) < 240 else candidate.evidence[:237] + "..."
 
     @admin.display(description="evidence in context")
     def evidence_in_context(self, candidate: Candidate) -> str:
@@ -200,18 +235,24 @@ class CandidateAdmin(ReadOnlyAdmin):
 
     @admin.display(description="event")
     def event_link(self, candidate: Candidate) -> str:
-        if candidate.event_id is None:
-            return "-"
-        url = reverse("admin:events_event_change", args=[candidate.event_id])
-        return format_html('<a href="{}">event #{}</a>', url, candidate.event.seq)
+        return _event_link(candidate.event) if candidate.event_id else "-"
 
     @admin.display(description="review")
     def review_links(self, candidate: Candidate) -> str:
-        if candidate.status != Candidate.Review.PENDING:
-            return candidate.get_status_display()
-        accept = reverse("admin:ingest_candidate_accept", args=[candidate.pk])
-        reject = reverse("admin:ingest_candidate_reject", args=[candidate.pk])
-        return format_html('<a class="button" href="{}">Accept (with edits)…</a> <a class="button" href="{}">Reject…</a>', accept, reject)
+        """Status, the event a pending candidate duplicates, and its Accept / Reject links (back to the same list)."""
+        if candidate.status == Candidate.Review.ACCEPTED:
+            return format_html("accepted as {}", _event_link(candidate.event))
+        if candidate.status == Candidate.Review.REJECTED:
+            return format_html("rejected: {}", candidate.reason)
+        back = f"?{candidate.back}" if getattr(candidate, "back", "") else ""
+        accept = reverse("admin:ingest_candidate_accept", args=[candidate.pk]) + back
+        reject = reverse("admin:ingest_candidate_reject", args=[candidate.pk]) + back
+        recorded = getattr(candidate, "recorded_as", None)
+        flag = format_html('<p class="recorded-as">already recorded as {}</p>', _event_link(recorded)) if recorded else ""
+        return format_html(
+            '{}pending {}<br><a class="button" href="{}">Accept…</a> <a class="button" href="{}">Reject…</a>',
+            flag, "(expected)" if candidate.expectation else "", accept, reject,
+        )
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -247,15 +288,20 @@ class CandidateAdmin(ReadOnlyAdmin):
         candidate = get_object_or_404(Candidate.objects.select_related("document", "subject"), pk=pk)
         if not self.has_accept_permission(request):
             return HttpResponseRedirect(reverse("admin:ingest_candidate_change", args=[pk]))
-        form = AcceptForm.for_candidate(candidate, request.POST or None)
+        form = AcceptForm.for_candidate(
+            candidate, request.POST or None, admin_site=self.admin_site,
+            can_create_entities=request.user.has_perm("events.add_entity"),
+        )
         if request.method == "POST" and form.is_valid():
             try:
-                event = pipeline.accept(candidate, request.user.get_username(), form.edits(candidate))
+                event = pipeline.accept(candidate, request.user.get_username(), form.edits(candidate), **form.accept_options())
+            except ValidationError as exc:
+                show_refusal(form, exc)
             except EventError as exc:
                 form.add_error(None, str(exc))
             else:
-                self.message_user(request, f"Accepted: event #{event.seq} appended.")
-                return HttpResponseRedirect(reverse("admin:ingest_candidate_changelist"))
+                self.message_user(request, format_html("Accepted: event {} appended.", _event_link(event)))
+                return self._back_to_list(request)
         return self._review_page(request, candidate, form, "Accept candidate")
 
     def reject_view(self, request, pk: int):
@@ -270,12 +316,24 @@ class CandidateAdmin(ReadOnlyAdmin):
                 form.add_error(None, str(exc))
             else:
                 self.message_user(request, "Rejected.")
-                return HttpResponseRedirect(reverse("admin:ingest_candidate_changelist"))
+                return self._back_to_list(request)
         return self._review_page(request, candidate, form, "Reject candidate")
+
+    def _back_to_list(self, request) -> HttpResponseRedirect:
+        """To the list the curator came from, with its filters (the document, the review status)."""
+        filters = request.GET.get("_changelist_filters", "")
+        url = reverse("admin:ingest_candidate_changelist")
+        return HttpResponseRedirect(f"{url}?{filters}" if filters else url)
 
     def _review_page(self, request, candidate: Candidate, form, title: str):
         context = {
             **self.admin_site.each_context(request), "form": form, "candidate": candidate, "opts": self.model._meta,
             "title": title, "evidence": self.evidence_in_context(candidate),
+            "recorded_as": getattr(form, "recorded_as", None), "media": form.media,
         }
         return TemplateResponse(request, "admin/ingest/review.html", context)
+
+
+def _event_link(event) -> str:
+    """An event, named as everywhere: by its seq."""
+    return format_html('<a href="{}">#{}</a>', reverse("admin:events_event_change", args=[event.pk]), event.seq)

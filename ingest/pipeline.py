@@ -16,19 +16,20 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from events import store
-from events.domain.dates import PartialDate
+from events.domain.dates import InvalidDate, PartialDate
 from events.domain.errors import ConflictError, EventError, ValidationError
 from events.models import Entity, Event, Organisation, Source
 
-from . import documents, gazetteer
+from . import documents, gazetteer, review
 from .extract import Assertion, extract
 from .models import Candidate, Document, Upload
+from .patterns import VALUE_FIELD
 
 logger = logging.getLogger(__name__)
 
 # A source's reliability prior by kind, for sources ingest creates.
 RELIABILITY = {"official": 0.8, "reference": 0.6, "research": 0.6, "news": 0.5, "editor": 0.9}
-EDITABLE = frozenset({"kind", "subject", "payload", "date", "confidence", "expectation"})
+EDITABLE = frozenset({"kind", "subject", "payload", "date", "confidence", "expectation", "locator", "note"})
 
 
 @dataclass(frozen=True)
@@ -92,23 +93,63 @@ def _candidate(document: Document, found: Assertion, entities: Mapping[str, Enti
     )
 
 
-def accept(candidate: Candidate, reviewer: str, edits: Mapping[str, Any] | None = None) -> Event:
-    """Append the candidate (with a curator's edits) as an event; raises ValidationError/ConflictError."""
+def accept(
+    candidate: Candidate, reviewer: str, edits: Mapping[str, Any] | None = None, *,
+    second_source: bool = False, new_state: review.NewState | None = None,
+) -> Event:
+    """Append the candidate (with a curator's edits) as an event; raises ValidationError/ConflictError.
+
+    A fact the log already holds is refused ("already recorded as #25") unless `second_source`: then the
+    event is the same fact again, citing this document too. `new_state` creates the state the dataset
+    lacked and makes it the subject, in the same transaction.
+    """
     edits = dict(edits or {})
     unknown = set(edits) - EDITABLE
     if unknown:
         raise ValidationError(f"cannot edit {', '.join(sorted(unknown))} (editable: {', '.join(sorted(EDITABLE))})", field="edits")
     with transaction.atomic():
         candidate = _pending(candidate)
+        if new_state is not None:
+            edits["subject"] = review.create_state(new_state)
         values = _reviewed_values(candidate, edits)
+        source, locator = candidate.document.source, values.get("locator") or review.locator(candidate)
+        already = _already_recorded(candidate, values, locator, second_source)
+        notes = [f"ingest candidate {candidate.pk}", *([f"edited: {', '.join(sorted(edits))}"] if edits else [])]
+        notes += [f"a second source for #{already.seq}"] if already else []
         event = store.append(
             organisation=candidate.document.organisation, kind=values["kind"], subject=values["subject"],
-            payload=values["payload"], date=values["date"], source=candidate.document.source,
-            confidence=values["confidence"], recorded_by=reviewer, locator=f"line {candidate.line}",
-            note=f"ingest candidate {candidate.pk}" + (f", edited: {', '.join(sorted(edits))}" if edits else ""),
+            payload=values["payload"], date=values["date"], source=source, confidence=values["confidence"],
+            recorded_by=reviewer, locator=locator, note="; ".join([", ".join(notes), *filter(None, [values.get("note")])]),
         )
         _review(candidate, Candidate.Review.ACCEPTED, reviewer, event=event, reason="edited: " + ", ".join(sorted(edits)) if edits else "")
     return event
+
+
+def _already_recorded(candidate: Candidate, values: Mapping[str, Any], locator: str, second_source: bool) -> Event | None:
+    """The standing event that holds this fact already; refused unless the curator adds a second source for it."""
+    field = VALUE_FIELD.get(values["kind"], "")
+    date = values["date"] if isinstance(values["date"], PartialDate) else _parsed(values["date"])
+    claim = review.Claim(
+        candidate.document.organisation_id, values["kind"], values["subject"].pk, values["payload"].get(field),
+        date, candidate.document.source_id, locator,
+    )
+    already = review.recorded(claim)
+    if already is None:
+        return None
+    if not second_source:
+        raise ConflictError(
+            f"already recorded as #{already.seq}: accept it as a second source for the same fact, or reject it"
+        )
+    if (already.source_id, already.locator) == (claim.source_id, claim.locator):
+        raise ConflictError(f"#{already.seq} already cites {locator} of this source: it cannot be its second source")
+    return already
+
+
+def _parsed(text: str) -> PartialDate | None:
+    try:
+        return PartialDate.parse(text)
+    except InvalidDate:
+        return None  # the store refuses it, on the date field
 
 
 def reject(candidate: Candidate, reviewer: str, reason: str) -> Candidate:
