@@ -205,7 +205,8 @@ class CandidateAdmin(ReadOnlyAdmin):
 
     @admin.display(description="date")
     def date_display(self, candidate: Candidate) -> str:
-        return f"{candidate.date.display()} ({candidate.date_text})" if candidate.date else f"unknown ({candidate.date_text})"
+        shown = candidate.date.display() if candidate.date else "unknown"
+        return f"{shown} ({candidate.date_text})" if candidate.date_text and candidate.date_text != shown else shown
 
     @admin.display(description="candidate")
     def assertion(self, candidate: Candidate) -> str:
