@@ -305,7 +305,7 @@ def _finish(upload: Upload, status: str, reason: str, document: Document | None 
 
 def note_not_enqueued(upload: Upload, why: str) -> None:
     """The broker did not take the upload: it stays queued, saying why, for the periodic retry or `ingest --retry`."""
-    upload.reason = f"not handed to a worker ({why}); it waits for the periodic retry or `manage.py ingest --retry`"
+    upload.reason = f"the broker did not take it ({why}); it waits for the periodic retry or `manage.py ingest --retry`"
     Upload.objects.filter(pk=upload.pk, status=Upload.Status.QUEUED).update(reason=upload.reason)
 
 

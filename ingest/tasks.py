@@ -25,13 +25,15 @@ PUBLISH_TRANSPORT_OPTIONS = {"max_retries": 0, "socket_connect_timeout": PUBLISH
 RETRY_GRACE = timedelta(minutes=2)
 
 
-@shared_task(name="ingest.ingest_upload")
+# No results are kept: the upload row is the outcome. (Asking for one makes publishing subscribe to the result
+# backend, which retries for seconds when Redis is down.)
+@shared_task(name="ingest.ingest_upload", ignore_result=True)
 def ingest_upload(upload_id: int) -> str:
     """Ingest one stored upload; returns its status (done, failed; queued when another attempt is due)."""
     return pipeline.process_upload(upload_id).status
 
 
-@shared_task(name="ingest.retry_uploads")
+@shared_task(name="ingest.retry_uploads", ignore_result=True)
 def retry_uploads() -> int:
     """The beat's sweep: ingest, here, every upload still queued (the broker was down) or left running by a dead worker."""
     return len(process_waiting(RETRY_GRACE))
@@ -55,7 +57,7 @@ def enqueue(upload: Upload) -> bool:
             ingest_upload.apply_async((upload.pk,), connection=connection, retry=False)
     except (KombuError, OSError) as exc:
         logger.warning("upload %s stays queued: the broker did not take it: %s", upload.pk, exc)
-        pipeline.note_not_enqueued(upload, f"broker unreachable: {exc}")
+        pipeline.note_not_enqueued(upload, str(exc))
         return False
     return True
 

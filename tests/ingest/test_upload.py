@@ -30,15 +30,15 @@ def _closed_port() -> int:
 
 @pytest.fixture
 def broker():
-    """Point Celery at a broker (not eager) for one test: `broker(url)`."""
+    """Point Celery at a broker, its result backend there too as the settings do (not eager), for one test: `broker(url)`."""
     conf = celery_app.conf
-    saved = conf.broker_url, conf.task_always_eager
+    saved = conf.broker_url, conf.result_backend, conf.task_always_eager
 
     def use(url: str) -> None:
-        conf.broker_url, conf.task_always_eager = url, False
+        conf.broker_url, conf.result_backend, conf.task_always_eager = url, url, False
 
     yield use
-    conf.broker_url, conf.task_always_eager = saved
+    conf.broker_url, conf.result_backend, conf.task_always_eager = saved
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def test_with_the_broker_down_an_admin_upload_is_stored_and_the_page_answers_at_
     upload = Upload.objects.get()
     page = response.content.decode()
     assert elapsed < 1.0, f"the upload page took {elapsed:.2f} s with the broker down"
-    assert response.status_code == 200 and "Uploaded news.txt: queued" in page and "broker unreachable" in page
+    assert response.status_code == 200 and "Uploaded news.txt: queued" in page and "the broker did not take it" in page
     assert bytes(upload.content) == NEWS.encode() and upload.status == "queued" and str(upload.published) == "2017-06"
     assert Document.objects.count() == 0
     assert 'http-equiv="refresh"' in page  # the status page refreshes itself until the upload is finished
@@ -194,4 +194,48 @@ def test_the_task_is_enqueued_after_commit_and_not_before(broker, redis_url, eve
     assert [(m["headers"]["task"], json.loads(base64.b64decode(m["body"]))[0]) for m in messages] == [
         ("ingest.ingest_upload", [upload.pk])
     ]
-    assert Upload.objects.get().status == "queued" and "not handed" not in Upload.objects.get().reason
+    assert Upload.objects.get().status == "queued" and "did not take it" not in Upload.objects.get().reason
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_the_cli_with_a_broker_but_no_worker_leaves_the_upload_queued_and_says_so(broker, redis_url, tmp_path, event_log_emptied_at_teardown):
+    import redis
+
+    broker(redis_url)
+    queue = redis.Redis.from_url(redis_url)
+    queue.delete("celery")
+    sco_with_entities()
+    path = tmp_path / "news.txt"
+    path.write_text(NEWS, encoding="utf-8")
+    out = StringIO()
+    try:
+        call_command("ingest", str(path), "--wait", "0.3", stdout=out, stderr=StringIO())
+        waiting = queue.llen("celery")
+    finally:
+        queue.delete("celery")
+
+    upload = Upload.objects.get()
+    assert f"queued as upload {upload.pk}" in out.getvalue() and "a worker will ingest it" in out.getvalue()
+    assert waiting == 1 and upload.status == "queued" and Document.objects.count() == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_behind_redis_ingests_the_upload_and_the_page_shows_it_done(broker, redis_url, curator, event_log_emptied_at_teardown):
+    from celery.contrib.testing.worker import start_worker
+
+    broker(redis_url)
+    org = sco_with_entities()
+    form = {"organisation": org.pk, "file": SimpleUploadedFile("news.txt", NEWS.encode()), "kind": "news"}
+    with start_worker(celery_app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
+        response = curator.post(reverse("admin:ingest_document_add"), form)
+        upload = Upload.objects.get()
+        deadline = time.monotonic() + 20
+        while not upload.finished and time.monotonic() < deadline:
+            time.sleep(0.1)
+            upload.refresh_from_db()
+
+    assert upload.status == "done" and upload.document.candidates.count() == 5
+    assert "5 candidates" in curator.get(response.url).content.decode()

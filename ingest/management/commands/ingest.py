@@ -68,7 +68,7 @@ class Command(BaseCommand):
         if tasks.ingest_upload.app.conf.task_always_eager:
             return self._here(upload.pk).status == Upload.Status.DONE
         if not tasks.enqueue(upload):
-            self.stderr.write(f"{path.name}: the broker does not answer ({upload.reason.split(';')[0]}); ingesting here")
+            self.stderr.write(f"{path.name}: the broker does not answer; ingesting here")
             return self._here(upload.pk).status == Upload.Status.DONE
         return self._await(upload, options["wait"])
 
