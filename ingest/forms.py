@@ -27,9 +27,11 @@ def _partial_date(value: str) -> PartialDate:
 
 
 def show_refusal(form: forms.Form, exc: ValidationError) -> None:
-    """A refusal from ingest on the field it names, or above the form."""
+    """A refusal from ingest or the store on the field it names (a payload's status, office or meeting type on
+    `value`), or above the form."""
     for field, messages in exc.errors.items():
-        form.add_error(field if field in form.fields else None, messages)
+        name = "value" if field.startswith("payload.") and "value" in form.fields else field
+        form.add_error(name if name in form.fields else None, [f"{field}: {m}" if name != field else m for m in messages])
 
 
 class UploadForm(forms.Form):

@@ -225,3 +225,13 @@ def test_the_queue_page_costs_the_same_queries_with_more_duplicates(curator, doc
     builders.membership(Entity.objects.get(slug="pakistan"), "member", "2017-06-09", src=builders.source("summit-declaration"))
     with django_assert_max_num_queries(12):
         curator.get(reverse("admin:ingest_candidate_changelist"))
+
+
+def test_a_value_the_kind_does_not_take_is_refused_on_the_value_field(curator, document):
+    candidate = india_joins(document)
+    response = curator.post(reverse("admin:ingest_candidate_accept", args=[candidate.pk]), {
+        "kind": "office.assumed", "subject": candidate.subject.pk, "value": "member", "date": "2017-06-09", "confidence": "0.85",
+    })
+    assert response.status_code == 200 and Event.objects.count() == 0
+    errors = response.context["form"].errors
+    assert list(errors) == ["value"] and errors["value"][0].startswith("payload.office:")
