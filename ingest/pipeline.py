@@ -1,11 +1,11 @@
-"""Document -> stored candidates (all or nothing, once per content hash); a curator's accept or reject.
+"""Upload (stored first, with its status) -> document -> stored candidates (all or nothing, once per content
+hash); a curator's accept or reject.
 
 Accepting is the only way a candidate reaches the event log, and it goes through events.store,
-citing the document's Source with the candidate's line as locator.
+citing the document's Source with the candidate's line as locator (or the curator's).
 """
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -24,8 +24,6 @@ from . import documents, gazetteer, review
 from .extract import Assertion, extract
 from .models import Candidate, Document, Upload
 from .patterns import VALUE_FIELD
-
-logger = logging.getLogger(__name__)
 
 # A source's reliability prior by kind, for sources ingest creates.
 RELIABILITY = {"official": 0.8, "reference": 0.6, "research": 0.6, "news": 0.5, "editor": 0.9}
