@@ -41,6 +41,7 @@ class Assertion:
     evidence: str
     expectation: bool = False
     rule: str = ""
+    lines: tuple[int, ...] = field(default=(), compare=False)  # every line the document asserts it on
 
     @property
     def value(self) -> str | None:
@@ -104,16 +105,29 @@ def _inside(match: re.Match, mentions: list[Mention]) -> bool:
 
 
 def _distinct(found: list[Assertion]) -> list[Assertion]:
-    """One assertion per (kind, subject, payload, date, expectation), the surest; an expectation the
-    document dates elsewhere ("could join by June") is not repeated undated ("will join")."""
+    """One assertion per (kind, subject, payload, date, expectation), the surest, with every line it is on; an
+    expectation the document dates elsewhere ("could join by June") is not repeated undated ("will join")."""
     best: dict[tuple, Assertion] = {}
+    lines: dict[tuple, set[int]] = {}
     for assertion in found:
         key = (_about(assertion), tuple(sorted(assertion.payload.items())), str(assertion.date), assertion.expectation)
+        lines.setdefault(key, set()).add(assertion.line)
         if key not in best or assertion.confidence > best[key].confidence:
             best[key] = assertion
-    dated = {_about(a) for a in best.values() if a.expectation and a.date_text != PUBLICATION}
-    kept = [a for a in best.values() if not (a.expectation and a.date_text == PUBLICATION and _about(a) in dated)]
-    return sorted(kept, key=lambda a: (a.start, a.kind, a.subject_text))
+    dated: dict[tuple, tuple] = {}
+    for key, assertion in sorted(best.items(), key=lambda item: item[1].start):
+        if assertion.expectation and assertion.date_text != PUBLICATION:
+            dated.setdefault(_about(assertion), key)
+    kept = []
+    for key, assertion in best.items():
+        if assertion.expectation and assertion.date_text == PUBLICATION and _about(assertion) in dated:
+            lines[dated[_about(assertion)]] |= lines[key]
+        else:
+            kept.append(key)
+    return sorted(
+        (replace(best[key], lines=tuple(sorted(lines[key]))) for key in kept),
+        key=lambda a: (a.start, a.kind, a.subject_text),
+    )
 
 
 def _about(assertion: Assertion) -> tuple:
