@@ -80,11 +80,19 @@ def _spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     cursor = start
     for boundary in _BOUNDARY.finditer(text, start, end):
         paragraph = "\n" in boundary.group()
+        if paragraph and _continues(text, cursor, boundary):
+            continue  # a sentence broken by a page break: "the development of\n\nthe association."
         if not paragraph and boundary.group()[0] == "." and _is_abbreviation(text, cursor, boundary.start()):
             continue
         yield from _trimmed(text, cursor, boundary.start() + (0 if boundary.group()[0] == "\n" else 1))
         cursor = boundary.end()
     yield from _trimmed(text, cursor, end)
+
+
+def _continues(text: str, start: int, boundary: re.Match) -> bool:
+    """The next paragraph goes on with this one's sentence: this one has no closing stop, the next opens in lower case."""
+    following = text[boundary.end():boundary.end() + 1]
+    return following.islower() and boundary.start() > start and text[boundary.start() - 1] not in ".!?:;\"”"
 
 
 def _is_abbreviation(text: str, start: int, dot: int) -> bool:

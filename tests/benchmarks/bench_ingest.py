@@ -38,8 +38,8 @@ def dataset(directory: Path):
     load = lambda name: tomllib.loads((directory / f"{name}.toml").read_text(encoding="utf-8"))  # noqa: E731
     organisation = load("organisation")
     events = load("events").get("events", [])
-    founded = {e["subject"] for e in events if e["kind"] == "organisation.founded"}
-    names = from_rows(load("entities")["entities"], founded | {organisation["organisation"].get("entity", "")})
+    founded = {e["subject"]: PartialDate.parse(str(e["date"])) for e in events if e["kind"] == "organisation.founded"}
+    names = from_rows(load("entities")["entities"], {organisation["organisation"].get("entity", ""): None, **founded})
     vocabulary = Vocabulary(
         organisation["organisation"]["slug"],
         frozenset(s["slug"] for s in organisation.get("statuses", [])),
