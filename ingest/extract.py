@@ -99,8 +99,8 @@ def extract(
     for sentence in sentences(text, published):
         matches = _outermost([(rule, match) for rule in rules for match in rule.pattern.finditer(sentence.text)])
         mentions = gazetteer.mentions(sentence.text)
-        if previous is not None and (previous.story != sentence.story or "\n\n" in text[previous.end:sentence.start]):
-            previous, previous_states = None, ()  # a new paragraph
+        if previous is not None and not _same_paragraph(text, previous, sentence):
+            previous, previous_states = None, ()
         if matches:  # dates are read only where a phrase may need one
             context = Context(
                 sentence, mentions, find_dates(sentence.text, sentence.story.anchor), previous_body, organisation_entry,
@@ -114,17 +114,36 @@ def extract(
             found += _founders_not_members(here)
         bodies = [m for m in mentions if m.entry.type == "body"]
         previous_body = bodies[-1] if bodies else None
-        states = max(groups(sentence.text, [m for m in mentions if m.entry.type == "state"]), key=len, default=())
-        previous, previous_states = sentence, states
+        if previous is None or not (_unterminated(previous) and _interrupts(text, previous, sentence)):
+            states = max(groups(sentence.text, [m for m in mentions if m.entry.type == "state"]), key=len, default=())
+            previous, previous_states = sentence, states
     return _distinct(found)
 
 
+def _same_paragraph(text: str, previous: Sentence, sentence: Sentence) -> bool:
+    """No paragraph break between them, or one the sentence before runs across (it has no closing stop)."""
+    return previous.story == sentence.story and ("\n\n" not in text[previous.end:sentence.start] or _unterminated(previous))
+
+
+def _unterminated(sentence: Sentence) -> bool:
+    return sentence.text.rstrip()[-1:] not in ".!?:;\"”’)"
+
+
+def _interrupts(text: str, previous: Sentence, sentence: Sentence) -> bool:
+    """Within a sentence broken by a page, what is not its continuation: the rest of the broken sentence
+    ("the association.") or a pull quote (a passage the page repeats from elsewhere)."""
+    if "\n\n" not in text[previous.end:sentence.start]:
+        return False
+    return sentence.text[:1].islower() or text.count(sentence.text) > 1
+
+
 def _outermost(matches: list[tuple[p.Rule, re.Match]]) -> list[tuple[p.Rule, re.Match]]:
-    """A status noun inside a longer phrase of the same kind is that phrase's ("the membership process")."""
+    """A phrase inside a longer phrase of the same kind is that phrase's ("the accession process"), except
+    the joining a pledge leads to ("pledged to join": a pledge, and the joining it expects)."""
     def inside(rule: p.Rule, match: re.Match) -> bool:
-        return not rule.event and any(
-            other.kind == rule.kind and other is not rule and o.start() <= match.start() and match.end() <= o.end()
-            and o.end() - o.start() > match.end() - match.start()
+        return any(
+            other.kind == rule.kind and other is not rule and not other.target_date_after
+            and o.start() <= match.start() and match.end() <= o.end() and o.end() - o.start() > match.end() - match.start()
             for other, o in matches
         )
     return [(rule, match) for rule, match in matches if not inside(rule, match)]
@@ -328,7 +347,7 @@ def _founded_organisation(context: Context, match: re.Match) -> Entry | None:
 
 def _names_organisation(context: Context, match: re.Match) -> bool:
     """"its establishment", "a new organization": the founding is the organisation's, though unnamed."""
-    window = context.text[max(0, match.start() - 12):match.end() + 12]
+    window = context.text[max(0, match.start() - 25):match.end() + 12]
     return bool(p.ORGANISATION_WORD.search(window)) or _inside(match, context.of_type("document"))
 
 

@@ -63,8 +63,11 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "acceding",
         r"memorand(?:um|a)\s+of\s+obligations?|(?:appl(?:y|ied|ies|ying|ication)|bid)\s+(?:for|to)\s+(?:full\s+)?"
-        r"(?:membership|join)|(?:membership|accession)\s+process|(?:sign\w*\s+)?(?:pledges?|an?\s+agreement\s+pledging|"
-        r"pledging)\s+to\s+join",
+        r"membership|(?:membership|accession)\s+process",
+        MEMBERSHIP, "state", "acceding", 0.8, event=True,
+    ),
+    _rule(
+        "acceding-pledge", r"(?:sign\w*\s+)?(?:pledges?|an?\s+agreement\s+pledging|pledging)\s+to\s+join|application\s+to\s+join",
         MEMBERSHIP, "state", "acceding", 0.8, event=True, target_date_after=True,
     ),
     _rule("observer", r"observers?(?:\s+(?:states?|countries|status))?", MEMBERSHIP, "state", "observer", 0.8),
@@ -123,7 +126,7 @@ LIST_GAP = re.compile(
 )
 # What may follow a status noun when the states it names come after it ("members are A, B and C").
 LIST_AFTER = re.compile(
-    r"^(?:\s*|[^.;,]{0,40}?(?:\b(?:are|were|include[sd]?|including|namely|of\s+\w+\s+new\s+states?|for|to)\b|[:–—-])\s*(?:the\s+)?)$",
+    r"^(?:\s*|[^.;,]{0,40}?(?:\b(?:are|were|include[sd]?|including|namely|of\s+\w+\s+new\s+states?|for|to)\b|[:–—(-])\s*(?:the\s+)?)$",
     FLAGS,
 )
 # What may stand between an organisation and the word of its founding ("the SCO, which was set up in").
