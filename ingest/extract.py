@@ -134,7 +134,7 @@ def _interrupts(text: str, previous: Sentence, sentence: Sentence) -> bool:
     ("the association.") or a pull quote (a passage the page repeats from elsewhere)."""
     if "\n\n" not in text[previous.end:sentence.start]:
         return False
-    return sentence.text[:1].islower() or text.count(sentence.text) > 1
+    return sentence.text[:1].islower() or (len(sentence.text) >= 40 and text.count(sentence.text) > 1)
 
 
 def _outermost(matches: list[tuple[p.Rule, re.Match]]) -> list[tuple[p.Rule, re.Match]]:
@@ -228,7 +228,8 @@ def _date_near(
             continue
         if mention.start >= end:
             gap = context.text[end:mention.start]
-            inside = gap.count("(") > gap.count(")")  # "A and B (C from this year)": the date is C's
+            # "A and B (C from this year)": the date is C's; but "A (this year)" is A's.
+            inside = gap.count("(") > gap.count(")") and re.search(r"\w", gap[gap.rindex("(") + 1:])
             distance = len(gap) if len(gap) <= after_reach and not p.CLAUSE_BREAK.search(gap) and not inside else None
         elif mention.end <= start:
             gap = context.text[mention.end:start]

@@ -50,7 +50,7 @@ RULES: tuple[Rule, ...] = (
     _rule("member-new", r"new\s+members?(?:\s+states?)?", MEMBERSHIP, "state", "member", 0.8, event=True),
     _rule("member-noun", r"(?:SCO\s+)?members?(?:\s+(?:states?|countries|nations))?|membership", MEMBERSHIP, "state", "member", 0.7),
     _rule("member-join", r"join(?:ed|ing|s)?" + _JOIN_OBJECT, MEMBERSHIP, "state", "member", 0.85, event=True),
-    _rule("member-admit", r"admit(?:ted)?|admission|accession|acceded|accede", MEMBERSHIP, "state", "member", 0.85, event=True),
+    _rule("member-admit", r"admit(?:ted)?|admission|accession|acceded|accede|inclusion(?=\s+of\b)", MEMBERSHIP, "state", "member", 0.85, event=True),
     _rule("member-expand", r"(?:expand|enlarg)\w*[^.;]{0,40}?\bto\s+include|expansion\s+(?:in)?to", MEMBERSHIP, "state", "member", 0.75, event=True),
     # The founding members: the states a founding names, dated by that founding (extract._founding).
     _rule(
@@ -97,7 +97,7 @@ EXPECTATION = re.compile(
     r"\b(?:could|would|will|shall|might|may|should|plans?|planned|planning|expected|expects?|anticipat\w*|hopes?|hoped|"
     r"desire\w*|intends?|intention|pledg\w*|applications?|appl(?:y|ied|ies)|bids?|block\w*|pending|process|set\s+to|"
     r"going\s+to|proposals?|proposed|invited|invitation|push|scheduled|candidacy|aspir\w*|seeks?|sought|wants?|if|soon|"
-    r"to\s+(?:upgrade|grant))\b",
+    r"to\s+(?:upgrade|grant)|(?:un)?likely)\b",
     FLAGS,
 )
 NEGATION = re.compile(r"\b(?:not|never|no\s+longer|other\s+than|except|excluding|withdr\w*|suspended|instead\s+of)\b|n['’]t\b", FLAGS)

@@ -197,3 +197,13 @@ def test_a_state_the_dataset_lacks_is_found_with_its_iso_code():
 def test_every_line_of_a_repeated_assertion_is_kept():
     (found,) = extract("India joined the SCO in 2017.\n\nSince 2017 India has been a full member? No: India joined the SCO in 2017.", toy(), None)
     assert found.lines == (1, 3)
+
+
+def test_a_hedged_joining_is_an_expectation():
+    assert facts("Iran is likely to join the SCO next year.", "2022-05") == {("IRN", "member", "2023", True)}
+
+
+def test_the_inclusion_of_a_state_and_a_date_in_parentheses_about_it():
+    assert facts("It is expected that the inclusion of Iran (this year) will help.") == {("IRN", "member", "2023", True)}
+    assert facts("The inclusion of Iran in 2023 widened the map.") == {("IRN", "member", "2023", False)}
+    assert facts("India's year saw progress in digital inclusion.") == set()
