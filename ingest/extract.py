@@ -18,7 +18,7 @@ from . import patterns as p
 from .confidence import Evidence, score
 from .dates import DateMention, find_dates
 from .gazetteer import Entry, Gazetteer, Mention, Via
-from .stories import Sentence, sentences
+from .stories import Sentence, interrupts, same_paragraph, sentences
 from .subjects import Unresolved, groups, nearest, office_holder, pattern_near, state_list, unresolved_name
 
 ESTABLISHED, FOUNDED = "body.established", "organisation.founded"
@@ -99,7 +99,7 @@ def extract(
     for sentence in sentences(text, published):
         matches = _outermost([(rule, match) for rule in rules for match in rule.pattern.finditer(sentence.text)])
         mentions = gazetteer.mentions(sentence.text)
-        if previous is not None and not _same_paragraph(text, previous, sentence):
+        if previous is not None and not same_paragraph(text, previous, sentence):
             previous, previous_states = None, ()
         if matches:  # dates are read only where a phrase may need one
             context = Context(
@@ -114,27 +114,10 @@ def extract(
             found += _founders_not_members(here)
         bodies = [m for m in mentions if m.entry.type == "body"]
         previous_body = bodies[-1] if bodies else None
-        if previous is None or not (_unterminated(previous) and _interrupts(text, previous, sentence)):
+        if previous is None or not interrupts(text, previous, sentence):
             states = max(groups(sentence.text, [m for m in mentions if m.entry.type == "state"]), key=len, default=())
             previous, previous_states = sentence, states
     return _distinct(found)
-
-
-def _same_paragraph(text: str, previous: Sentence, sentence: Sentence) -> bool:
-    """No paragraph break between them, or one the sentence before runs across (it has no closing stop)."""
-    return previous.story == sentence.story and ("\n\n" not in text[previous.end:sentence.start] or _unterminated(previous))
-
-
-def _unterminated(sentence: Sentence) -> bool:
-    return sentence.text.rstrip()[-1:] not in ".!?:;\"”’)"
-
-
-def _interrupts(text: str, previous: Sentence, sentence: Sentence) -> bool:
-    """Within a sentence broken by a page, what is not its continuation: the rest of the broken sentence
-    ("the association.") or a pull quote (a passage the page repeats from elsewhere)."""
-    if "\n\n" not in text[previous.end:sentence.start]:
-        return False
-    return sentence.text[:1].islower() or (len(sentence.text) >= 40 and text.count(sentence.text) > 1)
 
 
 def _outermost(matches: list[tuple[p.Rule, re.Match]]) -> list[tuple[p.Rule, re.Match]]:
@@ -233,10 +216,10 @@ def _date_near(
             distance = len(gap) if len(gap) <= after_reach and not p.CLAUSE_BREAK.search(gap) and not inside else None
         elif mention.end <= start:
             gap = context.text[mention.end:start]
-            opening = not context.text[:mention.start].strip(" \t\"“(").rstrip() or re.fullmatch(r"\s*(?:in|on|by|during)\s*", context.text[:mention.start], re.IGNORECASE)
             near = not p.CLAUSE_BREAK.search(gap) and (
-                (len(gap) <= before_reach and (comma_before or "," not in gap)) or (opening and gap.lstrip().startswith(","))
-            )
+                (len(gap) <= before_reach and (comma_before or "," not in gap))
+                or (p.OPENING.fullmatch(context.text[:mention.start]) and gap.lstrip().startswith(","))
+            )  # "This year, Kazakhstan's presidency": a date opening the sentence dates it across the comma
             distance = 1.5 * len(gap) if near else None
         else:
             distance = 0
@@ -324,7 +307,7 @@ def _founding(rule: p.Rule, match: re.Match, context: Context) -> Iterator[Asser
         return
     states = context.of_type("state")
     listed = [g for g in groups(text, states) if strong or len(g) > 1 or p.THESE_STATES.search(text, max(0, g[0].start - 40), g[0].start)]
-    if any(p.THESE_STATES.search(text) for _ in [0]) and context.previous_states:
+    if p.THESE_STATES.search(text) and context.previous_states:
         listed.append(context.previous_states)
     founders = [m for g in listed for m in g if not p.NEGATION.search(text, max(0, m.start - 15), m.start)]
     mode = _mode(rule, context, match.start(), match.end(), phrase=(match.start(), match.end()))

@@ -116,6 +116,8 @@ REPLACES = re.compile(r"\b(?:replac\w*|succeed\w*)\b", FLAGS)
 # A relative clause between a phrase and a date: the date belongs to the clause.
 CLAUSE_BREAK = re.compile(r",\s*(?:which|who|whose|where|while)\b|;|—\s|–\s", FLAGS)
 
+# What may stand before a date that opens a sentence ("This year, ...", "In 2017, ...").
+OPENING = re.compile(r"[\s\"“(]*(?:in|on|by|during)?\s*", FLAGS)
 # Between the dates of a list: "twice - in 2010-2011 and 2016-2017".
 DATE_LIST_GAP = re.compile(r"^\s*(?:,|and|&)\s*(?:(?:and|in|on)\s+)*$", FLAGS)
 # Entity lists: what may stand between the states of "India, Pakistan and Iran" or "the Republic of Armenia".

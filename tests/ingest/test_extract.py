@@ -207,3 +207,12 @@ def test_the_inclusion_of_a_state_and_a_date_in_parentheses_about_it():
     assert facts("It is expected that the inclusion of Iran (this year) will help.") == {("IRN", "member", "2023", True)}
     assert facts("The inclusion of Iran in 2023 widened the map.") == {("IRN", "member", "2023", False)}
     assert facts("India's year saw progress in digital inclusion.") == set()
+
+
+def test_a_pull_quote_inside_a_broken_sentence_does_not_cut_the_narrative():
+    quote = "A new page was opened for the whole region and its people."
+    text = (
+        f"In 2017 the Astana summit opened a new page in the history of\n\n{quote}\n\n"
+        f"the organisation. For the first time two states were admitted: India and Pakistan.\n\n{quote}"
+    )
+    assert facts(text) == {("IND", "member", "2017", False), ("PAK", "member", "2017", False)}
