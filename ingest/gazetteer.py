@@ -142,6 +142,13 @@ def world_states() -> list[Surface]:
     return _world
 
 
+def world_state(written: str) -> Entry | None:
+    """The state of the world a candidate's subject text names ("Turkmenistan", "Turkmen"), to create
+    the entity a curator accepts: its name, ISO alpha-3 code and a slug."""
+    key = re.sub(r"\s+", " ", written).strip().replace("’", "'").casefold()
+    return next((s.entry for s in world_states() if s.text.casefold() == key), None)
+
+
 def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
