@@ -300,13 +300,17 @@ def _founding(rule: p.Rule, match: re.Match, context: Context) -> Iterator[Asser
     members are A and B", "formed in 1996 between A, B ...". Dated by the sentence, else by the founding
     of the organisation as the dataset records it."""
     text = context.text
-    organisation = _founded_organisation(context, match)
     strong = p.FOUNDING_STRONG.match(match.group())
-    unnamed = organisation is context.organisation and not _names_organisation(context, match)
-    if organisation is None or (not strong and unnamed):
+    organisation = _founded_organisation(context, match) if strong else _founding_of(context, match)
+    if organisation is None:
         return
     states = context.of_type("state")
-    listed = [g for g in groups(text, states) if strong or len(g) > 1 or p.THESE_STATES.search(text, max(0, g[0].start - 40), g[0].start)]
+    # Named as founders: any state by a strong word ("co-founded with Russia"); after a weak one, a list
+    # ("formed in 1996 between A, B and C"); or the states of the sentence before ("these nations and D").
+    listed = [
+        g for g in groups(text, states)
+        if strong or (len(g) > 1 and g[0].start >= match.end()) or p.THESE_STATES.search(text, max(0, g[0].start - 40), g[0].start)
+    ]
     if p.THESE_STATES.search(text) and context.previous_states:
         listed.append(context.previous_states)
     founders = [m for g in listed for m in g if not p.NEGATION.search(text, max(0, m.start - 15), m.start)]
@@ -323,10 +327,20 @@ def _founding(rule: p.Rule, match: re.Match, context: Context) -> Iterator[Asser
 
 
 def _founded_organisation(context: Context, match: re.Match) -> Entry | None:
+    """The organisation a founder belongs to: the one named nearest, else the document's."""
     bodies = [m for m in context.of_type("body") if m.entry.organisation]
     if not bodies:
         return context.organisation
     return min(bodies, key=lambda m: abs(m.start - match.start())).entry
+
+
+def _founding_of(context: Context, match: re.Match) -> Entry | None:
+    """The organisation a founding word is about: "the Shanghai Five, formed", "its establishment",
+    "the Declaration on the Establishment of the SCO", "a new organization"; not "the SCO Energy Club was set up"."""
+    subject = _established_subject(context, match)
+    if subject is not None:
+        return subject.entry if subject.entry.organisation else None
+    return context.organisation if _names_organisation(context, match) else None
 
 
 def _names_organisation(context: Context, match: re.Match) -> bool:

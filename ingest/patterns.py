@@ -143,9 +143,9 @@ FOUNDED_UNNAMED = re.compile(r"(?:\bits\s+(?:inception|establishment)\b|^(?:esta
 # "This started its operation in 2004": the body named in the sentence before.
 PRONOUN_START = re.compile(r"^(?:this|it|the\s+(?:body|structure|organi[sz]ation))\b", FLAGS)
 
-# Founding words that say who founded only when an organisation is named near them ("the SCO, formed by").
+# Founding words that name founders whatever organisation is near; the others need the organisation as their subject.
 FOUNDING_STRONG = re.compile(r"co-?found|found(?:ing|er)\s|original", FLAGS)
-ORGANISATION_WORD = re.compile(r"\b(?:its|organi[sz]ations?|group(?:ing)?)\b", FLAGS)
+ORGANISATION_WORD = re.compile(r"\b(?:new|the)\s+organi[sz]ation\b|\bits\s+(?:establishment|creation|founding|formation)\b", FLAGS)
 # "the leaders of these nations and Uzbekistan": the states of the sentence before.
 THESE_STATES = re.compile(r"\b(?:these|those|the\s+same)\s+(?:nations|countries|states)\b", FLAGS)
 # "Alongside Russia and China, the members are A and B": the states before the comma join the list.

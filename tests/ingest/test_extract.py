@@ -216,3 +216,10 @@ def test_a_pull_quote_inside_a_broken_sentence_does_not_cut_the_narrative():
         f"the organisation. For the first time two states were admitted: India and Pakistan.\n\n{quote}"
     )
     assert facts(text) == {("IND", "member", "2017", False), ("PAK", "member", "2017", False)}
+
+
+def test_a_founding_word_names_founders_only_when_it_is_the_organisations_founding_and_the_list_follows_it():
+    assert facts("Its energy club was set up in 2007 by Russia and Kazakhstan.") == set()
+    assert facts("Belarus and Mongolia have observer status in the SCO, which was set up in 2001.", "2017") == {
+        ("BLR", "observer", "2017", False), ("MNG", "observer", "2017", False),
+    }
