@@ -1,5 +1,5 @@
 """What a curator needs to decide on a candidate: the event the log already holds for the same fact, and
-the state to create when the candidate names one the dataset lacks (from pycountry's list of the world's states).
+the state to create when the candidate names one the dataset lacks (the gazetteer's world states, named as ISO 3166 names them).
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from events.domain.dates import PartialDate
 from events.models import Entity, EntityAlias, Event
 
+from . import gazetteer
 from .models import Candidate
 from .patterns import VALUE_FIELD
 
@@ -110,28 +111,14 @@ class NewState:
 
 
 def unknown_state(written: str) -> NewState | None:
-    """The world's state the text names, if it is one the dataset lacks; None when it is no state or a known one.
-
-    pycountry's exact lookup (name, official or common name, code) first; its fuzzy search also matches
-    subdivisions ("Astana" -> Kazakhstan), so a fuzzy hit counts only when the text is part of the state's name."""
+    """The world's state the text names (by the gazetteer's names and demonyms), if it is one the dataset
+    lacks; None when it is no state or a known one."""
     text = written.strip()
-    text = text[4:] if text.lower().startswith("the ") else text
-    if len(text) < 3:
+    entry = gazetteer.world_state(text[4:] if text.lower().startswith("the ") else text)
+    if entry is None or Entity.objects.filter(iso3=entry.iso3).exists():
         return None
-    try:
-        country = pycountry.countries.lookup(text)
-    except LookupError:
-        try:
-            fuzzy = pycountry.countries.search_fuzzy(text)
-        except LookupError:
-            return None
-        country = fuzzy[0]
-        if text.casefold() not in " ".join(_names(country)).casefold():
-            return None
-    if Entity.objects.filter(iso3=country.alpha_3).exists():
-        return None
-    names = _names(country)
-    return NewState(country.alpha_3, names[0], names[-1], written.strip())
+    names = _names(pycountry.countries.get(alpha_3=entry.iso3))
+    return NewState(entry.iso3, names[0], names[-1], text)
 
 
 def _names(country) -> list[str]:

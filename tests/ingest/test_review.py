@@ -199,6 +199,11 @@ def test_official_names_become_aliases_of_the_state_created():
     assert set(EntityAlias.objects.filter(entity=laos).values_list("name", flat=True)) == {"Lao People's Democratic Republic"}
 
 
+def test_a_state_named_by_its_demonym_is_offered_under_its_iso_name():
+    sco_with_entities()
+    assert (review.unknown_state("Turkmen").iso3, review.unknown_state("Turkmen").name) == ("TKM", "Turkmenistan")
+
+
 @pytest.mark.parametrize("written", ["Astana", "Moscow", "the SCO", "Shanghai", "it"])
 def test_places_and_other_names_are_not_offered_as_states(written):
     assert review.unknown_state(written) is None
