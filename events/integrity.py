@@ -65,9 +65,9 @@ class Link(NamedTuple):
     ids: dict[str, Any]  # the references' ids
 
 
-def chained(batch_size: int = 2000) -> Iterator[Link]:
-    """Every event with its link in the chain, in seq order, read in batches."""
-    rows = Event.objects.order_by("seq").values_list(
+def chained(batch_size: int = 2000, after: int = 0) -> Iterator[Link]:
+    """Every event (after seq `after`) with its link in the chain, in seq order, read in batches."""
+    rows = Event.objects.filter(seq__gt=after).order_by("seq").values_list(
         *records.COLUMNS, "prev_hash", "hash", *CITED.values(), *_LEGACY_COLUMNS
     )
     width = len(records.COLUMNS)
@@ -218,7 +218,7 @@ def app_role_statements(role: str, password: str | None = None) -> list[tuple[st
             f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {name}",
             f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {name}",
             f"REVOKE UPDATE, DELETE ON {ledger} FROM {name}",
-            f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {name}",
+            f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {schema} TO {name}",  # UPDATE: an import moves them
         )
     ]
     return statements

@@ -15,7 +15,7 @@ from events.models import Checkpoint, Entity, Event, LegacyCitation, Source
 from tests import builders
 from tests.purging import empty_event_log
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.owner]  # most empty the log to import into it
 V1_EXPORT = Path(__file__).parent / "fixtures" / "hashes-v1.jsonl"
 
 
