@@ -22,6 +22,7 @@ from . import records, store
 from .domain.dates import InvalidDate, PartialDate
 from .domain.errors import ValidationError
 from .domain.kinds import KINDS
+from .domain.text import clean_text
 from .integrity import CITED, CURRENT_VERSION, GENESIS_HASH, Head, chained, event_hash, sign, signature_holds
 from .models import Entity, EntityAlias, Event, LegacyCitation, MeetingType, Office, Organisation, Source, Status
 
@@ -103,6 +104,8 @@ class _Parsed:
     head: tuple[int, dict] | None = None
     versioned: bool = False  # a line carries what only exports with a head carry
     event_ids: set = field(default_factory=set)
+    # The key of each entity, source and organisation the export declares, by id, under the name an event cites it by.
+    keys: dict[str, dict[int, str]] = field(default_factory=lambda: {name: {} for name in CITED})
 
     def finish(self, foreign_head: bool) -> None:
         last = Head(self.events[-1].record.seq, self.events[-1].hash) if self.events else Head(0, GENESIS_HASH)
@@ -131,8 +134,8 @@ def _read_line(parsed: _Parsed, number: int, text: str | bytes) -> None:
     if parsed.head is not None:
         raise ValidationError("a line follows the head, which ends an export", field=f"line {number}")
     try:
-        row = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
+        row = json.loads(text, parse_constant=_no_constant)
+    except (ValueError, RecursionError) as exc:
         raise ValidationError(f"not JSON: {exc}", field=f"line {number}") from None
     if not isinstance(row, dict):
         raise ValidationError("not a JSON object", field=f"line {number}")
@@ -146,7 +149,19 @@ def _read_line(parsed: _Parsed, number: int, text: str | bytes) -> None:
     elif kind == "head":
         parsed.head = (number, row)
     else:
-        getattr(parsed, {"entity": "entities", "source": "sources", "organisation": "organisations"}[kind]).append((number, row))
+        getattr(parsed, _DECLARED[kind][0]).append((number, row))
+        cited_as, key = _DECLARED[kind][1:]
+        if row.get("id") is not None:
+            parsed.keys[cited_as][row["id"]] = row[key]
+
+
+# Each line of reference data: where it is kept, the name an event cites it by, its key.
+_DECLARED = {"entity": ("entities", "subject", "slug"), "source": ("sources", "source", "key"),
+             "organisation": ("organisations", "organisation", "slug")}
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def _event_line(parsed: _Parsed, number: int, row: dict) -> _EventLine:
@@ -170,9 +185,12 @@ def _event_line(parsed: _Parsed, number: int, row: dict) -> _EventLine:
     if version == 1 and legacy is None:
         raise refused("a version-1 event carries the keys its hash covered", "legacy_citation")
     cites = row["cites"] if "hash_version" in row else {name: getattr(record, name) for name in CITED}
-    if "hash_version" in row and (not isinstance(cites, dict) or set(cites) != set(CITED)
-                                  or not all(type(value) is int for value in cites.values())):
-        raise refused(f"names the id of each of {', '.join(CITED)}", "cites")
+    if "hash_version" in row:
+        if not isinstance(cites, dict) or set(cites) != set(CITED):
+            raise refused(f"names the id of each of {', '.join(CITED)}", "cites")
+        for name, cited in cites.items():
+            if parsed.keys[name].get(cited) != getattr(record, name):
+                raise refused(f"{getattr(record, name)!r} is not the {name} with id {cited!r} in the export", f"cites.{name}")
     if row["prev_hash"] != previous:
         raise refused(f"event seq {record.seq} does not follow the one before it: the export was altered", "prev_hash")
     if event_hash(record, previous, legacy if version == 1 else cites, version) != row["hash"]:
@@ -193,10 +211,12 @@ def _text(limit: int, *, blank: bool = True) -> Check:
     def check(value: Any) -> str:
         if not isinstance(value, str):
             return f"{value!r:.60} is not text"
-        if "\x00" in value or any(0xD800 <= ord(c) <= 0xDFFF for c in value):
-            return "holds a NUL or a lone surrogate"
-        if len(value) > limit:
-            return f"is longer than {limit} characters"
+        if any(0xD800 <= ord(c) <= 0xDFFF for c in value):
+            return "holds a lone surrogate"
+        try:
+            clean_text(value, limit)
+        except ValueError as exc:
+            return str(exc)
         return "" if blank or value.strip() else "is empty"
     return check
 
