@@ -9,8 +9,7 @@ whole, naming its line and field.
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 from uuid import UUID
@@ -19,10 +18,10 @@ from django.core.management.color import no_style
 from django.db import IntegrityError, connection, transaction
 
 from . import records, store
+from .domain import shapes
 from .domain.dates import InvalidDate, PartialDate
 from .domain.errors import ValidationError
 from .domain.kinds import KINDS
-from .domain.text import clean_text
 from .integrity import CITED, CURRENT_VERSION, GENESIS_HASH, Head, chained, event_hash, sign, signature_holds
 from .models import Entity, EntityAlias, Event, LegacyCitation, MeetingType, Office, Organisation, Source, Status
 
@@ -200,46 +199,6 @@ def _event_line(parsed: _Parsed, number: int, row: dict) -> _EventLine:
 
 # Shapes: what each field of each line must be.
 
-Check = Callable[[Any], str]  # "" when the value is fine, else what is wrong with it
-
-
-def _is(*types: type, name: str) -> Check:
-    return lambda value: "" if type(value) in types else f"{value!r:.60} is not {name}"
-
-
-def _text(limit: int, *, blank: bool = True) -> Check:
-    def check(value: Any) -> str:
-        if not isinstance(value, str):
-            return f"{value!r:.60} is not text"
-        if any(0xD800 <= ord(c) <= 0xDFFF for c in value):
-            return "holds a lone surrogate"
-        try:
-            clean_text(value, limit)
-        except ValueError as exc:
-            return str(exc)
-        return "" if blank or value.strip() else "is empty"
-    return check
-
-
-def _optional(check: Check) -> Check:
-    return lambda value: "" if value is None else check(value)
-
-
-def _matching(pattern: str, what: str) -> Check:
-    compiled = re.compile(pattern)
-    return lambda value: "" if isinstance(value, str) and compiled.fullmatch(value) else f"{value!r:.60} is not {what}"
-
-
-def _one_of(values: Iterable[Any]) -> Check:
-    allowed = tuple(values)
-    return lambda value: "" if value in allowed else f"{value!r:.60} is not one of {', '.join(map(str, allowed))}"
-
-
-def _fraction(value: Any) -> str:
-    if type(value) not in (int, float) or not 0 <= value <= 1:
-        return f"{value!r:.60} is not a number between 0 and 1"
-    return ""
-
 
 def _partial_date_text(value: Any) -> str:
     try:
@@ -275,70 +234,55 @@ def _stored_date(value: Any) -> str:
     return f"{value!r:.60} is not [earliest, latest, precision] of one day, month or year"
 
 
-def _list_of(check: Check) -> Check:
-    def checked(value: Any) -> str:
-        if not isinstance(value, list):
-            return f"{value!r:.60} is not a list"
-        return next((f"[{index}] {problem}" for index, item in enumerate(value) if (problem := check(item))), "")
-    return checked
+def _text(model, name: str, *, blank: bool = True) -> shapes.Check:
+    """Text as long as the model's column takes (TextField: a generous bound)."""
+    return shapes.text(model._meta.get_field(name).max_length or 100_000, blank=blank)
 
 
-def _object(shape: dict[str, Check]) -> Check:
-    def checked(value: Any) -> str:
-        if not isinstance(value, dict):
-            return f"{value!r:.60} is not an object"
-        for name, check in shape.items():
-            if name not in value:
-                return f"{name}: is missing"
-            if problem := check(value[name]):
-                return f"{name}: {problem}"
-        return ""
-    return checked
+def _choice(model, name: str) -> shapes.Check:
+    return shapes.one_of(dict(model._meta.get_field(name).choices))
 
 
-def _pair(first: Check, second: Check) -> Check:
-    return lambda value: (f"{value!r:.60} is not a pair" if not isinstance(value, list) or len(value) != 2
-                          else first(value[0]) or second(value[1]))
-
-
-_ID = _optional(lambda value: "" if type(value) is int and value > 0 else f"{value!r:.60} is not a positive integer")
-_SLUG = _matching(r"[-a-zA-Z0-9_]{1,100}", "a slug")
-_HASH = _matching(r"[0-9a-f]{64}", "a SHA-256 in hex")
-_INTEGER = _is(int, name="an integer")
+_ID = shapes.optional(lambda value: "" if type(value) is int and value > 0 else f"{value!r:.60} is not a positive integer")
+_SLUG = shapes.matching(r"[-a-zA-Z0-9_]{1,100}", "a slug")
+_HASH = shapes.matching(r"[0-9a-f]{64}", "a SHA-256 in hex")
+_INTEGER = shapes.of_type(int, name="an integer")
 # Absent from exports written before the ledger was versioned.
 _OPTIONAL = {"entity": {"id"}, "source": {"id"}, "organisation": {"id"}, "event": {"hash_version", "cites", "legacy_citation"}}
-_SHAPES: dict[str, dict[str, Check]] = {
+_SHAPES: dict[str, dict[str, shapes.Check]] = {
     "entity": {
-        "id": _ID, "slug": _SLUG, "entity_type": _one_of(Entity.Type.values), "name": _text(200, blank=False),
-        "iso3": _optional(_matching(r"[A-Z]{3}", "an ISO3 code")), "country": _optional(_SLUG),
-        "aliases": _list_of(_pair(_text(200, blank=False), _one_of(EntityAlias.Kind.values))),
+        "id": _ID, "slug": _SLUG, "entity_type": _choice(Entity, "type"), "name": _text(Entity, "name", blank=False),
+        "iso3": shapes.optional(shapes.matching(r"[A-Z]{3}", "an ISO3 code")), "country": shapes.optional(_SLUG),
+        "aliases": shapes.list_of(shapes.pair(_text(EntityAlias, "name", blank=False), _choice(EntityAlias, "kind"))),
     },
     "source": {
-        "id": _ID, "key": _SLUG, "title": _text(500, blank=False), "publisher": _text(200),
-        "url": lambda value: _text(1000)(value) or ("" if value == "" or re.match(r"https?://[^\s]+$", value)
-                                                     else f"{value!r:.60} is not an http(s) URL"),
-        "published": _optional(_partial_date_text), "kind": _one_of(Source.Kind.values), "reliability": _fraction,
-        "content_hash": _optional(_HASH),
+        "id": _ID, "key": _SLUG, "title": _text(Source, "title", blank=False), "publisher": _text(Source, "publisher"),
+        "url": shapes.http_url(Source._meta.get_field("url").max_length), "published": shapes.optional(_partial_date_text),
+        "kind": _choice(Source, "kind"), "reliability": shapes.fraction, "content_hash": shapes.optional(_HASH),
     },
     "organisation": {
-        "id": _ID, "slug": _SLUG, "name": _text(200, blank=False), "short_name": _text(50), "description": _text(100_000),
-        "entity": _optional(_SLUG),
-        "statuses": _list_of(_object({"slug": _SLUG, "label": _text(100, blank=False), "plural": _SLUG,
-                                      "label_plural": _text(100, blank=False), "description": _text(100_000), "order": _INTEGER})),
-        "offices": _list_of(_object({"slug": _SLUG, "key": _SLUG, "label": _text(200, blank=False),
-                                     "holder": _one_of(dict(Office._meta.get_field("holder").choices)), "order": _INTEGER})),
-        "meeting_types": _list_of(_object({"slug": _SLUG, "label": _text(200, blank=False)})),
+        "id": _ID, "slug": _SLUG, "name": _text(Organisation, "name", blank=False),
+        "short_name": _text(Organisation, "short_name"), "description": _text(Organisation, "description"),
+        "entity": shapes.optional(_SLUG),
+        "statuses": shapes.list_of(shapes.object_of({
+            "slug": _SLUG, "label": _text(Status, "label", blank=False), "plural": _SLUG,
+            "label_plural": _text(Status, "label_plural", blank=False), "description": _text(Status, "description"),
+            "order": _INTEGER})),
+        "offices": shapes.list_of(shapes.object_of({
+            "slug": _SLUG, "key": _SLUG, "label": _text(Office, "label", blank=False), "holder": _choice(Office, "holder"),
+            "order": _INTEGER})),
+        "meeting_types": shapes.list_of(shapes.object_of({"slug": _SLUG, "label": _text(MeetingType, "label", blank=False)})),
     },
     "event": {
-        "id": _uuid, "seq": _INTEGER, "kind": _one_of(KINDS), "subject": _SLUG, "payload": _is(dict, name="an object"),
-        "date": _stored_date, "confidence": _fraction, "recorded_at": _moment, "source": _SLUG,
-        "corrects": _optional(_uuid), "retracts": _optional(_uuid), "organisation": _SLUG, "locator": _text(255),
-        "note": _text(10_000), "recorded_by": _text(150, blank=False), "seed_key": _text(120),
-        "prev_hash": _HASH, "hash": _HASH, "hash_version": _one_of((1, CURRENT_VERSION)),
-        "cites": _is(dict, name="an object"),
-        "legacy_citation": _object({name: _SLUG for name in CITED}),
+        "id": _uuid, "seq": _INTEGER, "kind": shapes.one_of(KINDS), "subject": _SLUG,
+        "payload": shapes.of_type(dict, name="an object"), "date": _stored_date, "confidence": shapes.fraction,
+        "recorded_at": _moment, "source": _SLUG, "corrects": shapes.optional(_uuid), "retracts": shapes.optional(_uuid),
+        "organisation": _SLUG, "locator": _text(Event, "locator"), "note": shapes.text(10_000),
+        "recorded_by": _text(Event, "recorded_by", blank=False), "seed_key": _text(Event, "seed_key"),
+        "prev_hash": _HASH, "hash": _HASH, "hash_version": shapes.one_of((1, CURRENT_VERSION)),
+        "cites": shapes.of_type(dict, name="an object"), "legacy_citation": shapes.object_of({name: _SLUG for name in CITED}),
     },
-    "head": {"seq": _INTEGER, "hash": _HASH, "events": _INTEGER, "signature": _matching(r"[0-9a-f]{64}", "a signature")},
+    "head": {"seq": _INTEGER, "hash": _HASH, "events": _INTEGER, "signature": _HASH},
 }
 if set(_SHAPES["event"]) - _OPTIONAL["event"] - {"prev_hash", "hash"} != {f.name for f in records.FIELDS}:
     raise ImportError("events.archive: the event line's shape must check every field records.FIELDS declares")
@@ -355,23 +299,9 @@ def _check(row: dict, kind: str, number: int) -> None:
             raise ValidationError(problem, field=f"line {number}: {name}")
     payload = row.get("payload")
     if isinstance(payload, dict):
-        problem = _payload_problem(payload)
+        problem = shapes.json_value(payload)
         if problem:
             raise ValidationError(problem, field=f"line {number}: payload")
-
-
-def _payload_problem(value: Any, depth: int = 0) -> str:
-    """A payload is JSON the database stores as it is: text without NUL or lone surrogates, not nested without end."""
-    if depth > 20:
-        return "is nested too deep"
-    if isinstance(value, str):
-        return _text(100_000)(value)
-    if isinstance(value, dict):
-        return next((problem for key, item in value.items()
-                     if (problem := _text(200)(key) or _payload_problem(item, depth + 1))), "")
-    if isinstance(value, list):
-        return next((problem for item in value if (problem := _payload_problem(item, depth + 1))), "")
-    return ""
 
 
 # Writing
