@@ -250,8 +250,10 @@ def read_anchor(path) -> SignedHead:
     """The last signed head of an anchor file."""
     with open(path, encoding="utf-8") as stream:
         lines = [line for line in stream if line.strip()]
+    if not lines:
+        raise ValidationError("holds no signed head yet (verify_log --checkpoint --anchor writes one)", field="anchor")
     try:
         last = json.loads(lines[-1])
         return SignedHead(int(last["seq"]), str(last["hash"]), str(last["signature"]), f"anchor {path}")
-    except (IndexError, json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
         raise ValidationError(f"its last line is not a signed head ({exc})", field="anchor") from None

@@ -121,6 +121,16 @@ def test_an_anchor_kept_outside_the_database_catches_a_rollback_of_events_and_ch
         call_command("verify_log", "--anchor", str(anchor), stdout=io.StringIO())
 
 
+def test_a_missing_or_unreadable_anchor_is_a_usage_error(history, tmp_path):
+    for content in (None, "", "not json\n", '{"seq": 1}\n'):
+        anchor = tmp_path / "heads.jsonl"
+        if content is not None:
+            anchor.write_text(content)
+        with pytest.raises(CommandError, match="heads.jsonl") as refused:
+            call_command("verify_log", "--anchor", str(anchor), stdout=io.StringIO())
+        assert refused.value.returncode == 2
+
+
 def test_verify_log_checkpoint_records_the_verified_head(history):
     out = io.StringIO()
     call_command("verify_log", "--checkpoint", stdout=out)

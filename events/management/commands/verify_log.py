@@ -20,10 +20,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         anchor = options["anchor"]
-        try:
-            anchors = [read_anchor(anchor)] if anchor and anchor.exists() and anchor.stat().st_size else []
-        except (OSError, ValidationError) as exc:
-            raise arguments.usage_error(f"{anchor}: {exc}") from None
+        anchors = []
+        if anchor and (anchor.exists() or not options["checkpoint"]):  # --checkpoint starts a new anchor file
+            try:
+                anchors = [read_anchor(anchor)]
+            except (OSError, ValidationError) as exc:
+                raise arguments.usage_error(f"{anchor}: {exc}") from None
         report = verify_chain(anchors=anchors)
         if not report.ok:
             raise CommandError(f"chain broken at seq {report.broken_at}: {report.problem} ({report.checked} events verified before it)")
