@@ -98,14 +98,16 @@ class Head(NamedTuple):
 EMPTY_HEAD = Head(0, GENESIS_HASH)
 
 
-def sign(head: Head) -> str:
+def sign(head: Head, key: str | None = None) -> str:
     """HMAC-SHA256 of a head with LEDGER_KEY: only who holds the key can vouch for a head."""
     message = f"scotimeline ledger head\n{head.seq}\n{head.hash}".encode()
-    return hmac.new(settings.LEDGER_KEY.encode(), message, hashlib.sha256).hexdigest()
+    return hmac.new((key or settings.LEDGER_KEY).encode(), message, hashlib.sha256).hexdigest()
 
 
 def signature_holds(head: Head, signature: str) -> bool:
-    return hmac.compare_digest(sign(head), str(signature))
+    """Signed with LEDGER_KEY, or with a key it replaced (LEDGER_KEY_FALLBACKS)."""
+    keys = [settings.LEDGER_KEY, *settings.LEDGER_KEY_FALLBACKS]
+    return any(hmac.compare_digest(sign(head, key), str(signature)) for key in keys)
 
 
 def write_checkpoint(head: Head) -> Checkpoint:

@@ -174,5 +174,7 @@ if not DEBUG and os.environ.get("DATABASE_URL"):
 
 # Signs the ledger's checkpoints and export heads (events.integrity). A key of its own: rotating or
 # leaking SECRET_KEY (sessions, CSRF) must neither invalidate the checkpoints nor let anyone forge one.
-# Without it, one is derived from SECRET_KEY (embedded mode); set it in production and keep it.
+# Without it, one is derived from SECRET_KEY (embedded mode); set it in production and keep it. To rotate it,
+# list the keys it replaces in LEDGER_KEY_FALLBACKS: heads signed with them still verify, new ones use LEDGER_KEY.
 LEDGER_KEY = os.environ.get("LEDGER_KEY") or "ledger:" + hashlib.sha256(f"ledger\n{SECRET_KEY}".encode()).hexdigest()
+LEDGER_KEY_FALLBACKS = env_list("LEDGER_KEY_FALLBACKS", "")

@@ -108,6 +108,20 @@ def test_the_checkpoint_is_signed_with_ledger_key_not_secret_key(settings):
     assert integrity.sign(head) != signed
 
 
+def test_a_rotated_ledger_key_still_verifies_the_heads_its_fallbacks_signed(settings):
+    builders.membership(builders.state("india", "IND", "India"), "member", "2017-06-09")
+    old_key = settings.LEDGER_KEY
+    settings.LEDGER_KEY = "the-new-ledger-key"
+    assert "not signed with LEDGER_KEY" in verify_chain().problem
+
+    settings.LEDGER_KEY_FALLBACKS = [old_key]
+    builders.membership(builders.state("pakistan", "PAK", "Pakistan"), "member", "2017-06-09")
+
+    assert verify_chain().ok
+    latest = Checkpoint.objects.latest("seq")
+    assert latest.signature == integrity.sign(integrity.Head(latest.seq, latest.hash), "the-new-ledger-key")
+
+
 def test_an_export_ends_with_the_signed_head_it_exported():
     india = builders.state("india", "IND", "India")
     builders.membership(india, "member", "2017-06-09")
