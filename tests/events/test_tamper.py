@@ -6,6 +6,7 @@ checkpoint: LEDGER_KEY lives in the application's environment, not in the databa
 """
 import io
 import json
+import uuid
 
 import pytest
 from django.core.management import call_command
@@ -16,7 +17,7 @@ from django.utils import timezone
 from events import archive, integrity, records, store
 from events.domain.errors import ValidationError
 from events.integrity import verify_chain
-from events.models import Checkpoint, Event
+from events.models import Checkpoint, Event, store_is_writing
 from tests import builders
 
 pytestmark = [pytest.mark.django_db, pytest.mark.owner]
@@ -108,6 +109,20 @@ def test_removing_the_last_checkpoints_leaves_the_head_uncovered(history):
     as_owner("DELETE FROM events_checkpoint WHERE seq = 8")
 
     assert check_fails("no checkpoint covers the head").broken_at == 8
+
+
+def test_an_event_inserted_behind_the_stores_back_is_detected(history):
+    last = Event.objects.get(seq=8)
+    forged = Event(**{field.attname: getattr(last, field.attname) for field in Event._meta.concrete_fields})
+    forged.id, forged.seq, forged.prev_hash, forged.confidence = uuid.uuid4(), 9, last.hash, 1.0
+    forged.hash = integrity.event_hash(records.from_instance(forged), last.hash, integrity.stable_citation(forged))
+    token = store_is_writing.set(True)  # what a direct INSERT does: the chain is well formed, but nobody signed its head
+    try:
+        forged.save()
+    finally:
+        store_is_writing.reset(token)
+
+    assert check_fails("no checkpoint covers the head (seq 9)").broken_at == 9
 
 
 def test_an_anchor_kept_outside_the_database_catches_a_rollback_of_events_and_checkpoints(history, tmp_path):
