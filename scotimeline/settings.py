@@ -1,6 +1,7 @@
 """Settings, all from the environment, with safe defaults for the embedded mode (SQLite, eager tasks)."""
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -170,3 +171,10 @@ if not DEBUG and os.environ.get("DATABASE_URL"):
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Signs the ledger's checkpoints and export heads (events.integrity). A key of its own: rotating or
+# leaking SECRET_KEY (sessions, CSRF) must neither invalidate the checkpoints nor let anyone forge one.
+# Without it, one is derived from SECRET_KEY (embedded mode); set it in production and keep it. To rotate it,
+# list the keys it replaces in LEDGER_KEY_FALLBACKS: heads signed with them still verify, new ones use LEDGER_KEY.
+LEDGER_KEY = os.environ.get("LEDGER_KEY") or "ledger:" + hashlib.sha256(f"ledger\n{SECRET_KEY}".encode()).hexdigest()
+LEDGER_KEY_FALLBACKS = env_list("LEDGER_KEY_FALLBACKS", "")
