@@ -10,6 +10,7 @@ import importlib
 from django.db import connection
 
 from events.models import EventKey, ProjectedConflict, SlotInterval
+from ingest.models import Candidate
 
 events_triggers = importlib.import_module("events.migrations.0002_immutable_events")
 ledger_triggers = importlib.import_module("events.migrations.0010_ledger_triggers")
@@ -23,6 +24,7 @@ def _recreate_sqlite_delete_trigger(table: str) -> str:
 
 
 def empty_event_log() -> None:
+    Candidate.objects.exclude(event=None).delete()  # an accepted candidate protects its event
     for model in (EventKey, SlotInterval, ProjectedConflict):
         model.objects.all().delete()
     with connection.cursor() as cursor:
