@@ -15,12 +15,12 @@ from hashlib import blake2b
 from typing import Any
 
 from django.db.models import CharField, IntegerField, Q, TextField
-from django.http import HttpRequest, QueryDict
+from django.http import Http404, HttpRequest, QueryDict
 
 from events.filters import EventFilterSet
 from events.models import Event, Organisation
 from events.queries import feeds as page_reads
-from events.queries import newest_event, organisation_by_slug
+from events.queries import entity_by_reference, newest_event, organisation_by_slug
 from events.records import EventRow
 
 from . import entries as feed_entries
@@ -31,7 +31,7 @@ from .entries import PageUrls, path_of
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 # Part of every ETag: bump it when what the feeds say changes, so cached copies revalidate.
-RENDERING = "2"
+RENDERING = "3"
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "public, no-cache"
 PAGING = ("limit", "before", "after")
@@ -203,6 +203,10 @@ class EventListing(Feed):
             raise FeedRequestError(
                 "; ".join(f"{name}: {' '.join(messages)}" for name, messages in filterset.errors.items())
             )
+        entity = filterset.form.cleaned_data.get("entity")
+        if entity and entity_by_reference(entity) is None:
+            # As /feeds/entities/<slug>.atom answers: an entity that does not exist has no feed.
+            raise Http404(f"no entity {entity[:40]!r}")
         return FeedQuery(request, obj, window, events, filterset)
 
     def validators(self, query: FeedQuery) -> Validators:
