@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run serve test test-services bench migrate seeds clean
+.PHONY: setup run serve test test-services bench migrate seeds screenshots clean
 
 setup: $(STAMP)
 
@@ -52,6 +52,10 @@ test-services: setup
 BENCH_EVENTS ?= 10000
 bench: setup
 	BENCH_EVENTS=$(BENCH_EVENTS) BENCH_ONLY=$(BENCH_ONLY) $(BIN)/python -m tests.benchmarks
+
+# The README's screenshots (docs/screenshots/), from a fresh seeded database, in headless Chromium.
+screenshots: setup
+	$(BIN)/python -m tests.browser.screenshots
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles
