@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
             options.out.mkdir(parents=True, exist_ok=True)
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                page = browser.new_page(viewport={"width": options.width, "height": options.height})
+                page = browser.new_page(viewport={"width": options.width, "height": options.height}, locale="en-GB")
                 for name, (_, _, query) in PAGES.items():
                     if paths[name] is None:
                         print(f"{name}: no such page yet ({PAGES[name][0]}), skipped")
