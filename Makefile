@@ -5,12 +5,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# The settings refuse a weak SECRET_KEY whenever DEBUG is off: commands run here get a random one unless one is given.
+# The settings refuse a weak SECRET_KEY whenever DEBUG is off: commands run here use make run's key file
+# (below) unless one is given, so what they sign (sessions, the ledger's checkpoints) stays verifiable.
+SECRET_KEY_FILE := $(VENV)/secret_key
 ifndef SECRET_KEY
-export SECRET_KEY := $(shell python3 -c 'import secrets; print(secrets.token_urlsafe(50))')
+export SECRET_KEY = $(shell cat $(SECRET_KEY_FILE) 2>/dev/null)
 endif
 
-.PHONY: setup run serve test test-services bench migrate seeds clean
+.PHONY: setup run serve test test-services bench migrate seeds screenshots clean
 
 setup: $(STAMP)
 
@@ -20,18 +22,28 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[test,bench]"
 	touch $(STAMP)
 
-migrate: setup
+migrate: setup $(SECRET_KEY_FILE)
 	$(BIN)/python manage.py migrate --noinput
 
 seeds: migrate
 	$(BIN)/python manage.py load_seeds
 
-run: seeds
+# `make run` shows what users see: DEBUG off (no debug pages), static files served by the app
+# (whitenoise, collected), a strong secret key made once into an untracked file (SECRET_KEY_FILE, above).
+RUN_ENV = DEBUG=0 SECRET_KEY="$$(cat $(SECRET_KEY_FILE))" ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=0
+
+$(SECRET_KEY_FILE): | $(STAMP)
+	umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+run: setup $(SECRET_KEY_FILE)
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py load_seeds
+	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo ""
 	@echo "scotimeline is serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	@echo "Create an admin user first with:  $(BIN)/python manage.py createsuperuser"
 	@echo ""
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: setup
 	$(BIN)/pytest
@@ -43,8 +55,12 @@ test-services: setup
 
 # Quick sizes by default; `make bench BENCH_EVENTS=1000000` for the full run, BENCH_ONLY=bench_scale for one.
 BENCH_EVENTS ?= 10000
-bench: setup
+bench: setup $(SECRET_KEY_FILE)
 	BENCH_EVENTS=$(BENCH_EVENTS) BENCH_ONLY=$(BENCH_ONLY) $(BIN)/python -m tests.benchmarks
+
+# The README's screenshots (docs/screenshots/), from a fresh seeded database, in headless Chromium.
+screenshots: setup $(SECRET_KEY_FILE)
+	$(BIN)/python -m tests.browser.screenshots
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles

@@ -1,6 +1,7 @@
 """Settings, all from the environment, with safe defaults for the embedded mode (SQLite, eager tasks)."""
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc served by the app, not a CDN
     "axes",  # admin login lockout (see "Login and token throttling" below)
     "events",
     "ingest",
@@ -70,6 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # the app serves its static files, DEBUG or not
     "scotimeline.middleware.RequestGuard",  # 400 for NUL bytes, 413 for oversized bodies, 503 on a database outage
     "events.replicas.PublicReads",  # public GETs may read the replica (DATABASE_REPLICA_URL)
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -141,6 +144,14 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# WhiteNoise serves STATIC_ROOT (filled by `collectstatic`, as `make run` does, compressed) and
+# also finds files where they are, so a server started without collecting still has its styles.
+WHITENOISE_USE_FINDERS = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 
 # Request limits (scotimeline.middleware): JSON and form bodies, then multipart uploads (ingest takes
 # documents up to 10 MB; the slack lets its form say so rather than a bare 413).
@@ -209,6 +220,10 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/",
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "events.api.schema.describe_references"],
+    # The docs pages load Swagger UI and ReDoc from this app (drf-spectacular-sidecar): no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"EntityTypeEnum": "events.models.Entity.Type", "SourceKindEnum": "events.models.Source.Kind"},
 }
 
@@ -228,3 +243,10 @@ if not DEBUG and os.environ.get("DATABASE_URL"):
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Signs the ledger's checkpoints and export heads (events.integrity). A key of its own: rotating or
+# leaking SECRET_KEY (sessions, CSRF) must neither invalidate the checkpoints nor let anyone forge one.
+# Without it, one is derived from SECRET_KEY (embedded mode); set it in production and keep it. To rotate it,
+# list the keys it replaces in LEDGER_KEY_FALLBACKS: heads signed with them still verify, new ones use LEDGER_KEY.
+LEDGER_KEY = os.environ.get("LEDGER_KEY") or "ledger:" + hashlib.sha256(f"ledger\n{SECRET_KEY}".encode()).hexdigest()
+LEDGER_KEY_FALLBACKS = env_list("LEDGER_KEY_FALLBACKS", "")
