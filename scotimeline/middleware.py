@@ -45,7 +45,7 @@ class RequestGuard:
         if request.method == "POST" and request.content_type in FORM_TYPES and _namespace(request.path_info) != "api":
             try:
                 fields = request.POST
-            except RequestDataTooBig:  # form fields over the limit inside a multipart body within its own
+            except RequestDataTooBig:  # a multipart body under its limit whose fields (files aside) are over the form limit
                 return answer(request, 413, "request_too_large", "the form's fields are over the size limit")
             if _has_nul(fields):
                 return answer(request, 400, "invalid", "a form field holds a NUL character")

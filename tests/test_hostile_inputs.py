@@ -73,6 +73,7 @@ def test_a_nul_byte_in_a_page_address_is_the_sites_400_page(client, seeded, path
 
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/html")
+    assert b"<h1>Bad request</h1>" in response.content  # templates/400.html, in the site's layout
 
 
 @pytest.mark.parametrize(
