@@ -1,6 +1,9 @@
 """Wrong tokens are throttled per client address; throttle counters live in Redis when REDIS_URL configures it."""
 from __future__ import annotations
 
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 import redis
 from django.core.cache import caches
@@ -94,3 +97,14 @@ def test_an_unreachable_throttle_cache_lets_requests_through(db, settings):
 
     assert APIClient().get("/api/").status_code == 200
     assert with_token(WRONG).get("/api/").status_code == 401
+
+
+@pytest.mark.redis
+def test_concurrent_requests_lose_no_count(db, settings, shared_cache):
+    """Workers answering at once each add one (INCR): a read-modify-write count let 163 of 300 through 120/minute."""
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "50/minute", "failed_token": None}}
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = Counter(pool.map(lambda _: APIClient().get("/api/").status_code, range(100)))
+
+    assert statuses == {200: 50, 429: 50}
