@@ -3,6 +3,7 @@ entities (index, search, one entity), sources and events. Thin: parse, call the 
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlsplit
 
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -14,6 +15,7 @@ from events.domain import diffs
 from events.domain.dates import InvalidDate, parse_day, parse_moment
 from events.domain.kinds import KINDS
 from events.feeds import declarations as feeds
+from events.feeds.entries import web_link
 from events.filters import EntityFilterSet, EventFilterSet
 from events.models import Entity, Event, Organisation, Source
 from events.queries import feeds as reads
@@ -154,7 +156,8 @@ def source(request, key: str):
     found = get_object_or_404(Source, key=key)
     rows = reads.load(Event.objects.filter(source=found).order_by("date_earliest", "seq"))
     lines = sentences.event_lines(rows, queries.amendments_of([row.record.id for row in rows]))
-    return _page(request, "events/source.html", {"source": found, "lines": lines})
+    host = urlsplit(found.url).netloc if web_link(found.url) else ""
+    return _page(request, "events/source.html", {"source": found, "lines": lines, "host": host})
 
 
 def event_detail(request, event_id):
