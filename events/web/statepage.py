@@ -7,12 +7,13 @@ events.documents; a dispute finds its line by the slot its events speak to, neve
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from events import queries
 from events.documents import state_document
+from events.domain import diffs
 from events.domain.kinds import SlotKey, families, kind_of
 from events.domain.replay import Conflict, State
 from events.feeds.entries import Labels, assertion, headline
@@ -21,7 +22,7 @@ from events.queries import feeds as reads
 from events.queries.periods import change_days, role_words
 from events.records import EventRow
 
-from .sentences import EventLink
+from .sentences import ChangeLine, EventLink, differences
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class StatePage:
     elsewhere: tuple[Dispute, ...]  # disputes on no line shown (a happening: a document's signing)
     previous: date | None
     next: date | None
+    changed: tuple[ChangeLine, ...]  # what changed on this very day, in words
 
 
 _WORDS = {
@@ -114,9 +116,11 @@ def state_page(organisation: Organisation, at: date, known_at: datetime | None =
         else:
             offices += [Section(r.label, r.key, (line(document[r.key]),) if document[r.key] else (), True) for r in roles]
     previous, following = change_days(organisation, at, known_at)
+    day_before = queries.state_at(organisation, at - timedelta(days=1), known_at)
     return StatePage(
         at, known_at, tuple(offices), tuple(statuses), tuple(disputes),
         tuple(d for d in disputes if d.key not in placed), previous, following,
+        tuple(differences(organisation, diffs.changes(day_before, state))),
     )
 
 

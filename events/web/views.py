@@ -3,6 +3,7 @@ entities (index, search, one entity), sources and events. Thin: parse, call the 
 from __future__ import annotations
 
 from datetime import date
+from itertools import groupby
 from urllib.parse import urlsplit
 
 from django.core.paginator import Paginator
@@ -128,9 +129,14 @@ def state_diff(request):
     return _page(request, "events/diff.html", context)
 
 
+_PLURALS = {Entity.Type.PERSON: "People", Entity.Type.BODY: "Bodies"}  # the index's headings; the rest add an s
+
+
 def entity_index(request):
     found = EntityFilterSet(request.GET, queryset=Entity.objects.prefetch_related("aliases").order_by("type", "name"))
-    context = {"entities": found.qs if found.is_valid() else Entity.objects.none(), "q": request.GET.get("q", "")}
+    entities = list(found.qs) if found.is_valid() else []
+    groups = [(_PLURALS.get(kind, f"{Entity.Type(kind).label}s"), list(members)) for kind, members in groupby(entities, key=lambda e: e.type)]
+    context = {"groups": groups, "count": len(entities), "q": request.GET.get("q", "")}
     return _page(request, "events/entities.html", context)
 
 

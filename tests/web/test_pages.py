@@ -182,3 +182,17 @@ def test_chart_page_lists_every_period_under_the_chart(client, world):
     text = text_of(client, reverse("events:chart"))
     assert "<svg" in text and "<title>India: observer, from 5 July 2005 to 1 June 2017</title>" in text
     assert "Kazakhstan: Chair, since 9 June 2017" in text
+
+
+@pytest.mark.parametrize(
+    "url, at_most",
+    [("/timeline/", 7), ("/state/?at=2018-01-01", 15), ("/state/diff/?from=2016-01-01&to=2018-01-01", 10),
+     ("/chart/", 3), ("/entities/india/", 9), ("/entities/?q=IND", 2), ("/sources/astana/", 5)],
+)
+def test_page_query_counts_do_not_grow_with_the_log(client, world, django_assert_max_num_queries, url, at_most):
+    with django_assert_max_num_queries(at_most):
+        assert client.get(url).status_code == 200
+    for day in range(1, 31):  # thirty more states, none of them in the answers above
+        builders.membership(builders.state(f"s{day}", f"X{day:02d}"), "observer", f"2019-01-{day:02d}")
+    with django_assert_max_num_queries(at_most):
+        assert client.get(url).status_code == 200
