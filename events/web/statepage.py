@@ -116,11 +116,11 @@ def state_page(organisation: Organisation, at: date, known_at: datetime | None =
         else:
             offices += [Section(r.label, r.key, (line(document[r.key]),) if document[r.key] else (), True) for r in roles]
     previous, following = change_days(organisation, at, known_at)
-    day_before = queries.state_at(organisation, at - timedelta(days=1), known_at)
+    day_before = queries.state_at(organisation, at - timedelta(days=1), known_at) if at > date.min else None
     return StatePage(
         at, known_at, tuple(offices), tuple(statuses), tuple(disputes),
         tuple(d for d in disputes if d.key not in placed), previous, following,
-        tuple(differences(organisation, diffs.changes(day_before, state))),
+        tuple(differences(organisation, diffs.changes(day_before, state))) if day_before else (),
     )
 
 

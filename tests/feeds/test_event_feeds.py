@@ -238,5 +238,5 @@ def test_feed_links_to_the_timeline_page(client):
 
     _, feed = read(client, "/feeds/events.rss")
 
-    assert feed.feed.link == "http://testserver/"
-    assert path_of(link(feed.feed, "alternate")) == "/"
+    assert feed.feed.link == "http://testserver/timeline/"
+    assert path_of(link(feed.feed, "alternate")) == "/timeline/"

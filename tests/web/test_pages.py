@@ -196,3 +196,7 @@ def test_page_query_counts_do_not_grow_with_the_log(client, world, django_assert
         builders.membership(builders.state(f"s{day}", f"X{day:02d}"), "observer", f"2019-01-{day:02d}")
     with django_assert_max_num_queries(at_most):
         assert client.get(url).status_code == 200
+
+
+def test_state_page_on_the_first_day_of_the_calendar_answers(client, world):
+    assert "Members (0)" in text_of(client, reverse("events:state"), at="0001-01-01")
