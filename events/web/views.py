@@ -84,6 +84,8 @@ def timeline(request):
     params.setdefault("include_retracted", "true")  # shown as retracted, not hidden
     chosen = EventFilterSet(params, queryset=queries.timeline(organisation).order_by())
     error = "" if chosen.is_valid() else "; ".join(f"{name}: {' '.join(errors)}" for name, errors in chosen.errors.items())
+    if not error and params.get("entity") and queries.entity_by_reference(params["entity"]) is None:
+        error = f"entity: no entity {params['entity']!r} (give a slug or an ISO3 code)"
     events = chosen.qs if not error else Event.objects.none()
     page = Paginator(events, TIMELINE_PAGE).get_page(request.GET.get("page"))
     rows = reads.load(page.object_list)

@@ -78,9 +78,10 @@ def test_timeline_filters_by_kind_entity_and_confidence(client, world):
     assert "dialogue partner" not in text.split("</form>")[-1]
 
 
-def test_timeline_answers_a_bad_filter_with_400_and_says_why(client, world):
-    page = client.get(reverse("events:timeline"), {"min_confidence": "lots"})
-    assert page.status_code == 400 and "min_confidence" in page.content.decode()
+@pytest.mark.parametrize("params, message", [({"min_confidence": "lots"}, "min_confidence"), ({"entity": "nope"}, "no entity &#x27;nope&#x27;")])
+def test_timeline_answers_a_bad_filter_with_400_and_says_why(client, world, params, message):
+    page = client.get(reverse("events:timeline"), params)
+    assert page.status_code == 400 and message in page.content.decode()
 
 
 def test_state_page_links_every_line_offices_included_to_its_events(client, world):
@@ -108,6 +109,13 @@ def test_state_page_previous_and_next_go_to_the_days_the_state_changed(client, w
     builders.membership(world["india"], "observer", "2013-01-01")
     text = text_of(client, reverse("events:state"), at="2012-01-01")
     assert 'href="?at=2015-07-10"' in text
+
+
+def test_state_page_says_what_changed_on_its_day(client, world):
+    text = text_of(client, reverse("events:state"), at="2017-06-09")
+    changed = text.split('id="changed-title"')[1].split("</section>")[0]
+    assert "Kazakhstan succeeds Russia as Chair" in changed and "India" not in changed  # India's June is no single day
+    assert 'id="changed-title"' not in text_of(client, reverse("events:state"), at="2017-06-10")
 
 
 def test_state_page_honours_known_at_and_shows_it(client, world):
