@@ -9,7 +9,9 @@ import csv
 import io
 from typing import Any
 
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -78,6 +80,14 @@ PERIODS_DOCUMENT = {
 
 class PeriodsView(APIView):
     renderer_classes = [FastJSONRenderer, CSVRenderer]
+
+    def perform_content_negotiation(self, request, force=False):
+        """An unknown `format` is a bad parameter (400 naming it), not a missing resource (DRF's 404)."""
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:
+            known = ", ".join(renderer.format for renderer in self.renderer_classes)
+            raise ValidationError({"format": [f"{request.query_params.get('format')!r} is not a format here ({known})"]}) from None
 
     @extend_schema(
         summary="Every slot's periods: each state's statuses and each office's holders, over time",

@@ -63,3 +63,8 @@ def test_periods_refuse_a_bad_date_with_400_naming_it(client, world, fmt):
 def test_periods_as_known_at_a_moment_before_the_log_are_none(client, world):
     answer = client.get("/api/periods/", {"known_at": "2000-01-01"}).json()
     assert answer["periods"] == [] and answer["known_at"].startswith("2000-01-01")
+
+
+def test_periods_in_an_unknown_format_are_a_400_naming_the_formats(client, world):
+    answer = client.get("/api/periods/", {"format": "xml"})
+    assert answer.status_code == 400 and answer.json()["errors"] == {"format": ["'xml' is not a format here (json, csv)"]}
