@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from events.domain.dates import PartialDate
 from events.domain.kinds import families
@@ -85,7 +85,7 @@ def merged(rows: Iterable[tuple]) -> list[Period]:
 
 def change_days(organisation: Organisation, at: date, known_at: datetime | None = None) -> tuple[date | None, date | None]:
     """The last day before `at` and the first after it on which any slot took a new value (a confirmation
-    of the value a slot held is no change): where the previous and next buttons go. Two aggregates."""
+    of the value a slot held is no change): where the previous and next buttons go. Two queries."""
     intervals = believed(SlotInterval.objects.filter(organisation=organisation), known_at)
     confirming = believed(
         SlotInterval.objects.filter(
@@ -94,9 +94,10 @@ def change_days(organisation: Organisation, at: date, known_at: datetime | None 
         ),
         known_at,
     )
-    changes = intervals.exclude(Exists(confirming))
-    before = changes.filter(start__lt=at).aggregate(day=Max("start"))["day"]
-    after = changes.filter(start__gt=at).aggregate(day=Min("start"))["day"]
+    changes = intervals.exclude(Exists(confirming)).values_list("start", flat=True)
+    # Nearest first, one row: the (organisation, start) index is walked from `at` and stops at the first change.
+    before = changes.filter(start__lt=at).order_by("-start").first()
+    after = changes.filter(start__gt=at).order_by("start").first()
     return before, after
 
 
