@@ -106,3 +106,10 @@ def role_words(organisation: Organisation) -> dict[str, dict[str, str]]:
     values are roles names them (statuses: "observer"), one whose slots are roles names the slots ("Chair")."""
     declared = roles(organisation)
     return {family.name: {role.slug: role.label for role in declared.get(family.roles, [])} for family in families() if family.roles}
+
+
+def holders(organisation: Organisation) -> list[tuple[str, str]]:
+    """(slug, name) of every entity that has held a slot of the organisation (its states, its office holders),
+    by name: as many as the organisation has, however long the log."""
+    held = SlotInterval.objects.filter(BELIEVED_NOW, organisation=organisation).values("holder_id")
+    return list(Entity.objects.filter(pk__in=held).order_by("name").values_list("slug", "name"))

@@ -20,7 +20,7 @@ from events.feeds.entries import web_link
 from events.filters import EntityFilterSet, EventFilterSet
 from events.models import Entity, Event, Organisation, Source
 from events.queries import feeds as reads
-from events.queries.periods import periods, role_words
+from events.queries.periods import holders, periods, role_words
 
 from . import sentences
 from .chart import membership_chart
@@ -94,7 +94,7 @@ def timeline(request):
     kept.pop("page", None)
     context = {
         "organisation": organisation, "page": page, "years": sentences.by_year(lines), "kinds": KINDS.values(),
-        "entities": Entity.objects.order_by("type", "name").values_list("slug", "name", "type"),
+        "entities": holders(organisation),
         "chosen": {"kind": request.GET.getlist("kind"), "entity": request.GET.get("entity", ""),
                    "min_confidence": request.GET.get("min_confidence", "")},
         "query": kept.urlencode(),
