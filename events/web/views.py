@@ -28,6 +28,7 @@ from .statepage import state_page
 
 CHART_FROM = date(1996, 1, 1)  # the Shanghai Five's first summit was in April 1996
 TIMELINE_PAGE = 100
+ENTITY_PAGE = 200
 
 
 class BadInput(ValueError):
@@ -136,9 +137,11 @@ _PLURALS = {Entity.Type.PERSON: "People", Entity.Type.BODY: "Bodies"}  # the ind
 
 def entity_index(request):
     found = EntityFilterSet(request.GET, queryset=Entity.objects.prefetch_related("aliases").order_by("type", "name"))
-    entities = list(found.qs) if found.is_valid() else []
-    groups = [(_PLURALS.get(kind, f"{Entity.Type(kind).label}s"), list(members)) for kind, members in groupby(entities, key=lambda e: e.type)]
-    context = {"groups": groups, "count": len(entities), "q": request.GET.get("q", "")}
+    page = Paginator(found.qs if found.is_valid() else Entity.objects.none(), ENTITY_PAGE).get_page(request.GET.get("page"))
+    groups = [(_PLURALS.get(kind, f"{Entity.Type(kind).label}s"), list(members)) for kind, members in groupby(page, key=lambda e: e.type)]
+    kept = request.GET.copy()
+    kept.pop("page", None)
+    context = {"groups": groups, "page": page, "q": request.GET.get("q", ""), "query": kept.urlencode()}
     return _page(request, "events/entities.html", context)
 
 
