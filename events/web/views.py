@@ -27,7 +27,7 @@ from .chart import membership_chart
 from .statepage import state_page
 
 CHART_FROM = date(1996, 1, 1)  # the Shanghai Five's first summit was in April 1996
-TIMELINE_PAGE = 100
+EVENT_PAGE = 100  # the timeline's, an entity's and a source's events
 ENTITY_PAGE = 200
 
 
@@ -59,6 +59,13 @@ def _page(request, template: str, context: dict, error: str = ""):
     return render(request, template, context, status=400 if error else 200)
 
 
+def _event_page(request, events):
+    """The requested page of an ordered queryset of events, and its events in words."""
+    page = Paginator(events, EVENT_PAGE).get_page(request.GET.get("page"))
+    rows = reads.load(page.object_list)
+    return page, sentences.event_lines(rows, queries.amendments_of([row.record.id for row in rows]))
+
+
 def _chart(organisation: Organisation, today: date):
     return membership_chart(periods(organisation), role_words(organisation), CHART_FROM, today)
 
@@ -88,9 +95,7 @@ def timeline(request):
     if not error and params.get("entity") and queries.entity_by_reference(params["entity"]) is None:
         error = f"entity: no entity {params['entity']!r} (give a slug or an ISO3 code)"
     events = chosen.qs if not error else Event.objects.none()
-    page = Paginator(events, TIMELINE_PAGE).get_page(request.GET.get("page"))
-    rows = reads.load(page.object_list)
-    lines = sentences.event_lines(rows, queries.amendments_of([row.record.id for row in rows]))
+    page, lines = _event_page(request, events)
     kept = request.GET.copy()
     kept.pop("page", None)
     context = {
@@ -153,22 +158,20 @@ def entity(request, slug: str):
             raise Http404(f"no entity {slug!r}")
         return redirect("events:entity", by_code.slug, permanent=True)
     organisation = _organisation(request)
-    rows = reads.load(queries.timeline(entity=found))
+    page, lines = _event_page(request, queries.timeline(entity=found))
     context = {
         "entity": found, "aliases": found.aliases.order_by("kind", "name"),
         "summary": sentences.held(periods(organisation, about=found), role_words(organisation)),
-        "lines": sentences.event_lines(rows, queries.amendments_of([row.record.id for row in rows])),
-        "feeds": feeds.discovery(found),
+        "page": page, "lines": lines, "query": "", "feeds": feeds.discovery(found),
     }
     return _page(request, "events/entity.html", context)
 
 
 def source(request, key: str):
     found = get_object_or_404(Source, key=key)
-    rows = reads.load(Event.objects.filter(source=found).order_by("date_earliest", "seq"))
-    lines = sentences.event_lines(rows, queries.amendments_of([row.record.id for row in rows]))
+    page, lines = _event_page(request, Event.objects.filter(source=found).order_by("date_earliest", "seq"))
     host = urlsplit(found.url).netloc if web_link(found.url) else ""
-    return _page(request, "events/source.html", {"source": found, "lines": lines, "host": host})
+    return _page(request, "events/source.html", {"source": found, "page": page, "lines": lines, "host": host, "query": ""})
 
 
 def event_detail(request, event_id):

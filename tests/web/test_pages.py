@@ -196,7 +196,7 @@ def test_chart_page_lists_every_period_under_the_chart(client, world):
 @pytest.mark.parametrize(
     "url, at_most",
     [("/timeline/", 7), ("/state/?at=2018-01-01", 15), ("/state/diff/?from=2016-01-01&to=2018-01-01", 10),
-     ("/chart/", 3), ("/entities/india/", 9), ("/entities/?q=IND", 3), ("/sources/astana/", 5)],
+     ("/chart/", 3), ("/entities/india/", 10), ("/entities/?q=IND", 3), ("/sources/astana/", 6)],
 )
 def test_page_query_counts_do_not_grow_with_the_log(client, world, django_assert_max_num_queries, url, at_most):
     with django_assert_max_num_queries(at_most):
@@ -216,3 +216,10 @@ def test_entity_index_is_paged(client, world, monkeypatch):
     first = text_of(client, reverse("events:entities"))
     assert "Page 1 of 2" in first and 'href="?page=2"' in first and first.count("<li><a href=\"/entities/") == 3
     assert text_of(client, reverse("events:entities"), page="2").count("<li><a href=\"/entities/") == 1
+
+
+def test_an_entitys_evidence_is_paged(client, world, monkeypatch):
+    monkeypatch.setattr("events.web.views.EVENT_PAGE", 1)
+    text = text_of(client, reverse("events:entity", args=["india"]))
+    assert "The evidence (2 events)" in text and "Page 1 of 2" in text and "India becomes an observer" in text
+    assert "India becomes a member" in text_of(client, reverse("events:entity", args=["india"]), page="2")
