@@ -26,7 +26,6 @@ from . import sentences
 from .chart import membership_chart
 from .statepage import state_page
 
-CHART_FROM = date(1996, 1, 1)  # the Shanghai Five's first summit was in April 1996
 EVENT_PAGE = 100  # the timeline's, an entity's and a source's events
 ENTITY_PAGE = 200
 
@@ -67,7 +66,9 @@ def _event_page(request, events):
 
 
 def _chart(organisation: Organisation, today: date):
-    return membership_chart(periods(organisation), role_words(organisation), CHART_FROM, today)
+    found = periods(organisation)
+    first = min((p.start for p in found), default=today)  # the organisation's own first day, never a constant
+    return membership_chart(found, role_words(organisation), date(first.year, 1, 1), today)
 
 
 def home(request):
