@@ -52,6 +52,7 @@ def test_home_page_shows_today_in_numbers_names_offices_changes_and_the_chart(cl
     assert "3 members" in text and "Kazakhstan" in text and "Chair" in text
     assert "India becomes a member — June 2017" in text  # the changes feed's sentence
     assert text.count('class="chart-row"') == 4 and 'name="at"' in text
+    assert "<h2>Membership since 1996</h2>" in text  # the first recorded day's year
     for name in ("events:timeline", "events:state", "events:entities", "events:chart", "events:state-diff"):
         assert f'href="{reverse(name)}' in text
 
