@@ -14,7 +14,7 @@ from django.utils import timezone
 from events import queries
 from events.domain import diffs
 from events.domain.dates import InvalidDate, parse_day, parse_moment
-from events.domain.kinds import KINDS
+from events.domain.kinds import KINDS, kind_of
 from events.feeds import declarations as feeds
 from events.feeds.entries import web_link
 from events.filters import EntityFilterSet, EventFilterSet
@@ -180,7 +180,7 @@ def event_detail(request, event_id):
     [row] = reads.load(Event.objects.filter(pk=event.pk))
     [line] = sentences.event_lines([row], queries.amendments_of([event.id]))
     context = {
-        "event": event, "line": line,
+        "event": event, "line": line, "kind": kind_of(event.kind),
         "corrections": event.corrections.with_relations(),
         "retractions": event.retractions.with_relations(),
         "feeds": feeds.discovery(event.subject),

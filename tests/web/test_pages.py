@@ -151,6 +151,8 @@ def test_diff_page_says_what_changed_between_two_dates_in_words(client, world):
     assert "India becomes a member — June 2017" in text
     assert "Kazakhstan succeeds Russia as Chair — 9 June 2017" in text
     assert "Russia becomes Chair" not in text and "Belarus" not in text  # unchanged in the window
+    known = text_of(client, reverse("events:state-diff"), **{"from": "2016-07-01", "to": "2018-01-01", "known_at": "2000-01-01"})
+    assert "as known at 1 January 2000" in known and "Nothing changed." in known
     page = client.get(reverse("events:state-diff"), {"from": "2018-01-01", "to": "2016-01-01"})
     assert page.status_code == 400 and "is before from" in page.content.decode()
 
