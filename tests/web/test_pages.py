@@ -231,3 +231,12 @@ def test_an_entitys_evidence_is_paged(client, world, monkeypatch):
     text = text_of(client, reverse("events:entity", args=["india"]))
     assert "The evidence (2 events)" in text and "Page 1 of 2" in text and "India becomes an observer" in text
     assert "India becomes a member" in text_of(client, reverse("events:entity", args=["india"]), page="2")
+
+
+def test_state_page_offers_the_same_state_as_csv(client, world):
+    text = text_of(client, reverse("events:state"), at="2017-06-10")
+    href = re.search(r'href="(/api/periods/\?at=2017-06-10&amp;format=csv)"', text).group(1).replace("&amp;", "&")
+    rows = client.get(href).content.decode().splitlines()[1:]
+    members = sorted(row.split(",")[3] for row in rows if row.split(",")[2] == "member")
+    listed = re.findall(r'<a href="/entities/([a-z-]+)/">', text.split('id="status-members"')[1].split("</section>")[0])
+    assert members == sorted(listed) == ["india", "kazakhstan", "russia"]
