@@ -42,10 +42,15 @@ _COLUMNS = (
 
 
 def believed(intervals: QuerySet[SlotInterval], known_at: datetime | None) -> QuerySet[SlotInterval]:
-    """The intervals believed at `known_at` (None: now)."""
-    if is_present_belief(known_at):
+    """The intervals believed at `known_at` (None: now; see `past_moment`)."""
+    if known_at is None:
         return intervals.filter(BELIEVED_NOW)
     return intervals.filter(recorded_from__lte=known_at).filter(Q(recorded_until__isnull=True) | Q(recorded_until__gt=known_at))
+
+
+def past_moment(known_at: datetime | None) -> datetime | None:
+    """`known_at` if the log changed after it, else None: what is believed now (a smaller index) answers it."""
+    return None if is_present_belief(known_at) else known_at
 
 
 def periods(
@@ -56,7 +61,7 @@ def periods(
     `about`: only the slots this entity holds (its memberships, the offices it held).
     `at`: only the periods in force on that day (the state on a date, as periods).
     """
-    intervals = believed(SlotInterval.objects.filter(organisation=organisation), known_at)
+    intervals = believed(SlotInterval.objects.filter(organisation=organisation), past_moment(known_at))
     if about is not None:
         intervals = intervals.filter(holder=about)
     rows = intervals.order_by("family", "name", "start").values_list(*_COLUMNS)
@@ -86,6 +91,7 @@ def merged(rows: Iterable[tuple]) -> list[Period]:
 def change_days(organisation: Organisation, at: date, known_at: datetime | None = None) -> tuple[date | None, date | None]:
     """The last day before `at` and the first after it on which any slot took a new value (a confirmation
     of the value a slot held is no change): where the previous and next buttons go. Two queries."""
+    known_at = past_moment(known_at)
     intervals = believed(SlotInterval.objects.filter(organisation=organisation), known_at)
     confirming = believed(
         SlotInterval.objects.filter(
