@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run serve test test-services bench migrate seeds clean
+.PHONY: setup run serve test test-services bench migrate seeds screenshots clean
 
 setup: $(STAMP)
 
@@ -22,12 +22,23 @@ migrate: setup
 seeds: migrate
 	$(BIN)/python manage.py load_seeds
 
-run: seeds
+# `make run` shows what users see: DEBUG off (no debug pages), static files served by the app
+# (whitenoise, collected), a strong secret key made once into an untracked file.
+SECRET_KEY_FILE := $(VENV)/secret_key
+RUN_ENV = DEBUG=0 SECRET_KEY="$$(cat $(SECRET_KEY_FILE))" ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=0
+
+$(SECRET_KEY_FILE): | $(STAMP)
+	umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+run: setup $(SECRET_KEY_FILE)
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py load_seeds
+	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo ""
 	@echo "scotimeline is serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	@echo "Create an admin user first with:  $(BIN)/python manage.py createsuperuser"
 	@echo ""
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: setup
 	$(BIN)/pytest
@@ -41,6 +52,10 @@ test-services: setup
 BENCH_EVENTS ?= 10000
 bench: setup
 	BENCH_EVENTS=$(BENCH_EVENTS) BENCH_ONLY=$(BENCH_ONLY) $(BIN)/python -m tests.benchmarks
+
+# The README's screenshots (docs/screenshots/), from a fresh seeded database, in headless Chromium.
+screenshots: setup
+	$(BIN)/python -m tests.browser.screenshots
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles

@@ -366,3 +366,34 @@ class IdempotencyRecord(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_unique_per_user")]
+
+
+class Checkpoint(models.Model):
+    """A signed record of the log's head (seq and hash), written with every append and by verify_log --checkpoint.
+
+    Kept beside the log, append-only like it: a head cut short, emptied or rewritten-and-rehashed
+    no longer matches the latest checkpoint, and nobody without LEDGER_KEY can sign a new one.
+    """
+
+    seq = models.BigIntegerField(help_text="The head's seq (0: an empty log).")
+    hash = models.CharField(max_length=64)
+    written_at = models.DateTimeField()
+    signature = models.CharField(max_length=64, help_text="HMAC-SHA256 of seq and hash with settings.LEDGER_KEY.")
+
+    class Meta:
+        ordering = ["seq", "pk"]
+        indexes = [models.Index(fields=["seq"], name="checkpoint_seq")]
+
+
+class LegacyCitation(models.Model):
+    """The keys a version-1 hash covered: the slugs and key an event cited when it was hashed.
+
+    Version 1 hashed an event's organisation, subject and source by their slugs and key, which
+    editors may rename. These are frozen here for every version-1 event, so its hash still
+    verifies after a rename; version-2 events cite ids and need none. Append-only.
+    """
+
+    event = models.OneToOneField(Event, on_delete=models.PROTECT, primary_key=True, related_name="legacy_citation")
+    organisation = models.CharField(max_length=50)
+    subject = models.CharField(max_length=100)
+    source = models.CharField(max_length=100)

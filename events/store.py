@@ -22,8 +22,10 @@ from .domain.errors import ConflictError, ValidationError
 from .domain.kinds import RETRACTION, Vocabulary, get_kind, validate_payload, validate_subject
 from .domain.replay import EventRecord
 from .domain.text import clean_text
-from .integrity import GENESIS_HASH, event_hash
-from .models import Entity, Event, MeetingType, Office, Organisation, Source, Status, store_is_writing
+from .integrity import EMPTY_HEAD, GENESIS_HASH, Head, event_hash, stable_citation, write_checkpoint
+from .models import (
+    Entity, Event, LegacyCitation, MeetingType, Office, Organisation, Source, Status, store_is_writing,
+)
 from .prepared import PreparedInsert, PreparedQuery
 
 _APPEND_LOCK = 0x5C0_7131  # advisory lock key: one appender at a time, across processes
@@ -135,8 +137,11 @@ def append_many(requests: Iterable[NewEvent]) -> list[Event]:
             event.recorded_at = recorded_at
             event.seq = seq
             event.prev_hash = prev_hash
-            event.hash = prev_hash = event_hash(records.from_instance(event), prev_hash)
+            event.hash = prev_hash = event_hash(records.from_instance(event), prev_hash, stable_citation(event))
         _insert(built)
+        # Inside the append's transaction: the checkpoint commits with the events it covers or not at
+        # all, and under the append's lock, so checkpoints follow seq order and the head is never left uncovered.
+        write_checkpoint(Head(seq, prev_hash))
         refresh_for(built)
     return built
 
@@ -199,11 +204,11 @@ class _Lookups:
         return self.entity_types[slug]
 
 
-def restore(rows: Iterable[dict[str, Any]]) -> int:
-    """Re-insert an exported log into an empty store, keeping ids, seq, times and hashes.
+def restore(events: list[Event], legacy: list[LegacyCitation]) -> int:
+    """Insert an exported log into an empty store, keeping ids, seq, times and hashes, and checkpoint its head.
 
-    Every row's hash is recomputed along the chain first: a log that was altered after
-    export is refused whole. Returns the number of events restored.
+    The caller (events.archive) has verified the chain and the export's head first; the events
+    come in seq order. Returns the number of events restored.
     """
     from .projections import rebuild
 
@@ -211,37 +216,13 @@ def restore(rows: Iterable[dict[str, Any]]) -> int:
         _lock_log()
         if Event.objects.exists():
             raise ConflictError("the event log is not empty: a log is restored only into an empty store")
-        previous = GENESIS_HASH
-        count = 0
-        for row in rows:
-            record, event = _from_export(row)
-            event.prev_hash = previous
-            if row.get("prev_hash") != previous or event_hash(record, previous) != row.get("hash"):
-                raise ValidationError(f"event seq {row.get('seq')} does not match its hash: the export was altered", field="hash")
-            event.hash = row["hash"]
+        for event in events:
             event.save()
-            previous = event.hash
-            count += 1
+        LegacyCitation.objects.bulk_create(legacy)
+        write_checkpoint(Head(events[-1].seq, events[-1].hash) if events else EMPTY_HEAD)
         for organisation in Organisation.objects.all():
             rebuild(organisation)
-    return count
-
-
-def _from_export(row: dict[str, Any]) -> tuple[EventRecord, Event]:
-    """The exported event's record, and the Event row it restores (references resolved by their keys)."""
-    try:
-        record = records.from_json(row)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ValidationError(f"event seq {row.get('seq')}: malformed row ({exc})", field="event") from None
-    values = records.assignments(record)
-    for column in [column for column in values if "__" in column]:
-        relation, key = column.split("__")
-        model = Event._meta.get_field(relation).related_model
-        try:
-            values[relation] = model.objects.get(**{key: values.pop(column)})
-        except model.DoesNotExist as exc:
-            raise ValidationError(f"event seq {row.get('seq')}: {exc}", field="event") from None
-    return record, Event(**values)
+    return len(events)
 
 
 @contextmanager

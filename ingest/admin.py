@@ -4,21 +4,39 @@ Thin: every change goes through ingest.tasks / ingest.pipeline; refusals become 
 """
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
-from events.domain.errors import EventError
+from events.domain.errors import EventError, ValidationError
 
-from . import pipeline, tasks
-from .forms import AcceptForm, RejectForm, UploadForm
-from .models import Candidate, Document
+from . import pipeline, review, tasks
+from .forms import AcceptForm, RejectForm, UploadForm, show_refusal
+from .models import Candidate, Document, Upload
 
 CONTEXT_CHARS = 400
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Seen, never edited here: uploads change through their task, candidates through accept and reject."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Document)
@@ -58,23 +76,66 @@ class DocumentAdmin(admin.ModelAdmin):
         return False
 
     def add_view(self, request: HttpRequest, form_url: str = "", extra_context=None):
-        """The upload form: the file goes through the same Celery task as `manage.py ingest`."""
+        """The upload form: the file is stored first, enqueued after commit, and the page answers at once
+        with the upload's status; a worker (in-process when eager) ingests it."""
         form = UploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            summary = tasks.submit(
-                data["file"].read(), name=data["file"].name, organisation=data["organisation"].slug, published=data["published"],
-                title=data["title"], publisher=data["publisher"], kind=data["kind"],
-                ingested_by=request.user.get_username(), auto_accept_above=data["auto_accept_above"],
-            )
-            if "error" in summary:
-                form.add_error("file", summary["error"])
+            try:
+                with transaction.atomic():
+                    upload = pipeline.store_upload(
+                        data["file"].read(), name=data["file"].name, organisation=data["organisation"],
+                        published=data["published"], title=data["title"], publisher=data["publisher"], kind=data["kind"],
+                        ingested_by=request.user.get_username(), auto_accept_above=data["auto_accept_above"],
+                    )
+                    tasks.enqueue_after_commit(upload)
+            except ValidationError as exc:
+                show_refusal(form, exc)
             else:
-                done = "ingested" if summary["created"] else "was already ingested; nothing written"
-                self.message_user(request, f"{summary['file']} {done}: {summary['candidates']} candidates, {summary['accepted']} accepted.")
-                return HttpResponseRedirect(reverse("admin:ingest_document_change", args=[summary["document"]]))
+                upload.refresh_from_db(fields=["status", "reason", "document"])
+                self.message_user(request, f"Uploaded {upload.file_name}: {upload.status}. {upload.reason}".strip(), UPLOAD_LEVEL[upload.status])
+                return HttpResponseRedirect(reverse("admin:ingest_upload_change", args=[upload.pk]))
         context = {**self.admin_site.each_context(request), "form": form, "opts": self.model._meta, "title": "Ingest a document"}
         return TemplateResponse(request, "admin/ingest/upload.html", context)
+
+
+UPLOAD_LEVEL = {
+    Upload.Status.QUEUED: messages.INFO, Upload.Status.RUNNING: messages.INFO,
+    Upload.Status.DONE: messages.SUCCESS, Upload.Status.FAILED: messages.ERROR,
+}
+
+
+@admin.register(Upload)
+class UploadAdmin(ReadOnlyAdmin):
+    """Each uploaded file and how its ingest went: queued, running, done (with its document) or failed (with why).
+    The page refreshes itself until the upload is finished."""
+
+    list_display = ["file_name", "status", "reason", "document_link", "uploaded_at", "ingested_by"]
+    list_filter = ["status"]
+    search_fields = ["file_name"]
+    list_select_related = ["document"]
+    fields = readonly_fields = [
+        "file_name", "status", "reason", "document_link", "organisation", "source_kind", "published_display",
+        "title", "publisher", "auto_accept_above", "ingested_by", "uploaded_at", "started_at", "finished_at", "attempts",
+    ]
+
+    @admin.display(description="published")
+    def published_display(self, upload: Upload) -> str:
+        return upload.published.display() if upload.published else "unknown"
+
+    @admin.display(description="document")
+    def document_link(self, upload: Upload) -> str:
+        if upload.document_id is None:
+            return "-"
+        url = reverse("admin:ingest_candidate_changelist") + f"?document__id__exact={upload.document_id}&review=all"
+        return format_html('<a href="{}">{} — its candidates</a>', url, upload.document)
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["refresh_seconds"] = None if context["original"].finished else REFRESH_SECONDS
+        return super().render_change_form(request, context, *args, **kwargs)
+
+
+REFRESH_SECONDS = 3
 
 
 class ReviewFilter(admin.SimpleListFilter):
@@ -99,9 +160,22 @@ class ReviewFilter(admin.SimpleListFilter):
         return queryset if value == "all" else queryset.filter(status=value)
 
 
+class CandidateChangeList(ChangeList):
+    """The queue's page: each pending candidate learns the event already holding its fact (one query for the
+    page), and the way back to this very list (its filters) for its Accept and Reject links."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        review.mark_recorded(self.result_list)
+        back = urlencode({"_changelist_filters": request.GET.urlencode()}) if request.GET else ""
+        for candidate in self.result_list:
+            candidate.back = back
+
+
 @admin.register(Candidate)
-class CandidateAdmin(admin.ModelAdmin):
-    list_display = ["id", "kind", "subject_display", "value", "date_display", "confidence", "expectation", "status", "source_line", "evidence_short"]
+class CandidateAdmin(ReadOnlyAdmin):
+    list_display = ["id", "assertion", "evidence_short", "source_line", "review_links"]
+    list_display_links = ["id"]
     list_filter = [ReviewFilter, "kind", "expectation", "document"]
     search_fields = ["subject_text", "evidence", "subject__name"]
     list_select_related = ["subject", "document", "event"]
@@ -112,14 +186,15 @@ class CandidateAdmin(admin.ModelAdmin):
     ]
     fields = readonly_fields
 
-    def has_add_permission(self, request):
-        return False
+    def get_changelist(self, request, **kwargs):
+        return CandidateChangeList
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def get_object(self, request, object_id, from_field=None):
+        candidate = super().get_object(request, object_id, from_field)
+        if candidate is not None:
+            review.mark_recorded([candidate])
+            candidate.back = self.get_preserved_filters(request)
+        return candidate
 
     def has_accept_permission(self, request) -> bool:
         return request.user.has_perm("events.add_event")
@@ -130,7 +205,16 @@ class CandidateAdmin(admin.ModelAdmin):
 
     @admin.display(description="date")
     def date_display(self, candidate: Candidate) -> str:
-        return f"{candidate.date.display()} ({candidate.date_text})" if candidate.date else f"unknown ({candidate.date_text})"
+        shown = candidate.date.display() if candidate.date else "unknown"
+        return f"{shown} ({candidate.date_text})" if candidate.date_text and candidate.date_text != shown else shown
+
+    @admin.display(description="candidate")
+    def assertion(self, candidate: Candidate) -> str:
+        expected = mark_safe(' <strong class="expected">expected</strong>') if candidate.expectation else ""
+        return format_html(
+            '<span class="kind">{}</span><br><strong>{}</strong> {}<br>{} · confidence {}{}', candidate.kind,
+            self.subject_display(candidate), candidate.value or "", self.date_display(candidate), f"{candidate.confidence:.2f}", expected,
+        )
 
     @admin.display(description="where")
     def source_line(self, candidate: Candidate) -> str:
@@ -138,7 +222,7 @@ class CandidateAdmin(admin.ModelAdmin):
 
     @admin.display(description="evidence")
     def evidence_short(self, candidate: Candidate) -> str:
-        return candidate.evidence if len(candidate.evidence) < 140 else candidate.evidence[:137] + "..."
+        return candidate.evidence if len(candidate.evidence) < 240 else candidate.evidence[:237] + "..."
 
     @admin.display(description="evidence in context")
     def evidence_in_context(self, candidate: Candidate) -> str:
@@ -152,18 +236,24 @@ class CandidateAdmin(admin.ModelAdmin):
 
     @admin.display(description="event")
     def event_link(self, candidate: Candidate) -> str:
-        if candidate.event_id is None:
-            return "-"
-        url = reverse("admin:events_event_change", args=[candidate.event_id])
-        return format_html('<a href="{}">event #{}</a>', url, candidate.event.seq)
+        return _event_link(candidate.event) if candidate.event_id else "-"
 
     @admin.display(description="review")
     def review_links(self, candidate: Candidate) -> str:
-        if candidate.status != Candidate.Review.PENDING:
-            return candidate.get_status_display()
-        accept = reverse("admin:ingest_candidate_accept", args=[candidate.pk])
-        reject = reverse("admin:ingest_candidate_reject", args=[candidate.pk])
-        return format_html('<a class="button" href="{}">Accept (with edits)…</a> <a class="button" href="{}">Reject…</a>', accept, reject)
+        """Status, the event a pending candidate duplicates, and its Accept / Reject links (back to the same list)."""
+        if candidate.status == Candidate.Review.ACCEPTED:
+            return format_html("accepted as {}", _event_link(candidate.event))
+        if candidate.status == Candidate.Review.REJECTED:
+            return format_html("rejected: {}", candidate.reason)
+        back = f"?{candidate.back}" if getattr(candidate, "back", "") else ""
+        accept = reverse("admin:ingest_candidate_accept", args=[candidate.pk]) + back
+        reject = reverse("admin:ingest_candidate_reject", args=[candidate.pk]) + back
+        recorded = getattr(candidate, "recorded_as", None)
+        flag = format_html('<p class="recorded-as">already recorded as {}</p>', _event_link(recorded)) if recorded else ""
+        return format_html(
+            '{}pending {}<br><a class="button" href="{}">Accept…</a> <a class="button" href="{}">Reject…</a>',
+            flag, "(expected)" if candidate.expectation else "", accept, reject,
+        )
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -199,15 +289,20 @@ class CandidateAdmin(admin.ModelAdmin):
         candidate = get_object_or_404(Candidate.objects.select_related("document", "subject"), pk=pk)
         if not self.has_accept_permission(request):
             return HttpResponseRedirect(reverse("admin:ingest_candidate_change", args=[pk]))
-        form = AcceptForm.for_candidate(candidate, request.POST or None)
+        form = AcceptForm.for_candidate(
+            candidate, request.POST or None, admin_site=self.admin_site,
+            can_create_entities=request.user.has_perm("events.add_entity"),
+        )
         if request.method == "POST" and form.is_valid():
             try:
-                event = pipeline.accept(candidate, request.user.get_username(), form.edits(candidate))
+                event = pipeline.accept(candidate, request.user.get_username(), form.edits(candidate), **form.accept_options())
+            except ValidationError as exc:
+                show_refusal(form, exc)
             except EventError as exc:
                 form.add_error(None, str(exc))
             else:
-                self.message_user(request, f"Accepted: event #{event.seq} appended.")
-                return HttpResponseRedirect(reverse("admin:ingest_candidate_changelist"))
+                self.message_user(request, format_html("Accepted: event {} appended.", _event_link(event)))
+                return self._back_to_list(request)
         return self._review_page(request, candidate, form, "Accept candidate")
 
     def reject_view(self, request, pk: int):
@@ -222,12 +317,24 @@ class CandidateAdmin(admin.ModelAdmin):
                 form.add_error(None, str(exc))
             else:
                 self.message_user(request, "Rejected.")
-                return HttpResponseRedirect(reverse("admin:ingest_candidate_changelist"))
+                return self._back_to_list(request)
         return self._review_page(request, candidate, form, "Reject candidate")
+
+    def _back_to_list(self, request) -> HttpResponseRedirect:
+        """To the list the curator came from, with its filters (the document, the review status)."""
+        filters = request.GET.get("_changelist_filters", "")
+        url = reverse("admin:ingest_candidate_changelist")
+        return HttpResponseRedirect(f"{url}?{filters}" if filters else url)
 
     def _review_page(self, request, candidate: Candidate, form, title: str):
         context = {
             **self.admin_site.each_context(request), "form": form, "candidate": candidate, "opts": self.model._meta,
             "title": title, "evidence": self.evidence_in_context(candidate),
+            "recorded_as": getattr(form, "recorded_as", None), "media": form.media,
         }
         return TemplateResponse(request, "admin/ingest/review.html", context)
+
+
+def _event_link(event) -> str:
+    """An event, named as everywhere: by its seq."""
+    return format_html('<a href="{}">#{}</a>', reverse("admin:events_event_change", args=[event.pk]), event.seq)

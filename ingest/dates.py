@@ -1,7 +1,9 @@
-"""Date expressions in prose ("9 June 2017", "JAN. 1", "2010-2011", "last year") -> partial dates.
+"""Date expressions in prose ("9 June 2017", "JAN. 1", "2010-2011", "last year", "last June") -> partial dates.
 
 Pure. Expressions without a year and relative ones are resolved against an anchor, the
-publication date of the document or story; without an anchor they resolve to None.
+publication date of the document or story; without an anchor they resolve to None. "The
+following year" counts from the date before it in the same text. (dateparser was measured for
+this and left out: it reads neither "last June" nor "the following year", and gives no precision.)
 """
 from __future__ import annotations
 
@@ -46,6 +48,7 @@ class _Reading:
     until: PartialDate | None = None
     relative: bool = False
     present: bool = False
+    after_previous: int | None = None  # "the following year": this many years after the date before
 
 
 Reader = Callable[[re.Match, PartialDate | None], _Reading | None]
@@ -120,6 +123,26 @@ def _recently(m: re.Match, anchor: PartialDate | None) -> _Reading:
     return _Reading(PartialDate.from_parts(year), relative=True)
 
 
+def _relative_month(m: re.Match, anchor: PartialDate | None) -> _Reading:
+    """"last June" is the latest June before the anchor's month, "next June" the first after, "this June" the anchor year's."""
+    if anchor is None or anchor.precision is Precision.YEAR:
+        return _Reading(None, relative=True)
+    month, year, current = _month(m["month"]), anchor.earliest.year, anchor.earliest.month
+    which = m["which"].lower()
+    if which == "last":
+        year -= month >= current
+    elif which == "next":
+        year += month <= current
+    return _Reading(PartialDate.from_parts(year, month), relative=True)
+
+
+def _following(offset: int) -> Reader:
+    def read(m: re.Match, anchor: PartialDate | None) -> _Reading:
+        return _Reading(None, relative=True, after_previous=offset)
+
+    return read
+
+
 def _present(m: re.Match, anchor: PartialDate | None) -> _Reading:
     return _Reading(anchor, relative=True, present=True)
 
@@ -134,6 +157,7 @@ PATTERNS: tuple[tuple[re.Pattern, Reader], ...] = (
     (_pattern(rf"(?P<month>{_MONTH})\s+(?P<day>{_DAY})(?:{_DASH}(?P<day2>{_DAY}))?(?:,?\s+(?P<year>{_YEAR}))?"), _day_month_year),
     (_pattern(rf"(?P<day>{_DAY})(?:{_DASH}(?P<day2>{_DAY}))?\s+(?P<month>{_MONTH})(?P<year>)"), _day_month_year),
     (_pattern(rf"(?P<month>{_MONTH}),?\s+(?P<year>{_YEAR})"), _month_year),
+    (_pattern(rf"(?P<which>last|this|next)\s+(?P<month>{_MONTH})"), _relative_month),
     (_pattern(rf"(?:(?<=by )|(?<=in )|(?<=until )|(?<=from ))(?P<month>{_MONTH})(?P<year>)"), _month_year),
     (_pattern(r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"), _iso),
     (_pattern(rf"(?P<year>{_YEAR}){_DASH}(?P<year2>\d{{4}}|\d{{2}})"), _year_range),
@@ -141,6 +165,8 @@ PATTERNS: tuple[tuple[re.Pattern, Reader], ...] = (
     (_pattern(r"(?:earlier\s+|later\s+)?this\s+year"), _relative_year(0)),
     (_pattern(r"last\s+year|a\s+year\s+ago"), _relative_year(-1)),
     (_pattern(r"next\s+year"), _relative_year(1)),
+    (_pattern(r"the\s+(?:following|next)\s+year|a\s+year\s+later"), _following(1)),
+    (_pattern(r"the\s+(?:previous|preceding)\s+year|a\s+year\s+(?:earlier|before)"), _following(-1)),
     (_pattern(r"(?P<count>\d{1,2}|" + "|".join(NUMBERS) + r")\s+years\s+ago"), _years_ago),
     (_pattern(r"recently|recent"), _recently),
     (_pattern(r"currently|at\s+present|presently|ongoing|nowadays|today"), _present),
@@ -164,20 +190,26 @@ def find_dates(text: str, anchor: PartialDate | None) -> list[DateMention]:
     for start, _length, _priority, match, reader in sorted(found, key=lambda item: item[:3]):
         if start < taken_until:
             continue
-        mention = _mention(text, match, reader, anchor)
+        mention = _mention(text, match, reader, anchor, mentions[-1] if mentions else None)
         if mention is not None:
             mentions.append(mention)
             taken_until = match.end()
     return mentions
 
 
-def _mention(text: str, match: re.Match, reader: Reader, anchor: PartialDate | None) -> DateMention | None:
+def _mention(
+    text: str, match: re.Match, reader: Reader, anchor: PartialDate | None, before: DateMention | None,
+) -> DateMention | None:
     try:
         reading = reader(match, anchor)
     except (InvalidDate, KeyError):
         return None
     if reading is None:
         return None
+    if reading.after_previous is not None:
+        if before is None or before.date is None:
+            return None  # "the following year" with no year before it says nothing
+        reading = _Reading(PartialDate.from_parts((before.until or before.date).earliest.year + reading.after_previous), relative=True)
     since = bool(_SINCE.search(text, max(0, match.start() - 20), match.start()))
     return DateMention(
         start=match.start(), end=match.end(), text=match.group(), date=reading.date, until=reading.until,

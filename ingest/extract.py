@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from events.domain.dates import PartialDate
@@ -17,8 +18,8 @@ from . import patterns as p
 from .confidence import Evidence, score
 from .dates import DateMention, find_dates
 from .gazetteer import Entry, Gazetteer, Mention, Via
-from .stories import Sentence, sentences
-from .subjects import Unresolved, nearest, office_holder, pattern_near, state_list, unresolved_name
+from .stories import Sentence, interrupts, same_paragraph, sentences
+from .subjects import Unresolved, groups, nearest, office_holder, pattern_near, state_list, unresolved_name
 
 ESTABLISHED, FOUNDED = "body.established", "organisation.founded"
 PUBLICATION = "publication date"  # the date_text of a date taken from the story, not the sentence
@@ -41,6 +42,7 @@ class Assertion:
     evidence: str
     expectation: bool = False
     rule: str = ""
+    lines: tuple[int, ...] = field(default=(), compare=False)  # every line the document asserts it on
 
     @property
     def value(self) -> str | None:
@@ -56,6 +58,8 @@ class Context:
     dates: list[DateMention]
     previous_body: Mention | None
     organisation: Entry | None
+    previous: Sentence | None = None  # the sentence before, in the same paragraph
+    previous_states: tuple[Mention, ...] = ()  # its longest list of states ("these nations")
 
     @property
     def text(self) -> str:
@@ -68,6 +72,18 @@ class Context:
     def of_type(self, entity_type: str) -> list[Mention]:
         return [m for m in self.mentions if m.entry.type == entity_type]
 
+    @cached_property
+    def carried_date(self) -> DateMention | None:
+        """The last date of the sentence before, at year precision: the period a narrative is in
+        ("In 2017 the Astana summit ... For the first time India and Pakistan were admitted")."""
+        if self.previous is None:
+            return None
+        dated = [m for m in find_dates(self.previous.text, self.anchor) if m.date is not None and not m.present]
+        if not dated:
+            return None
+        year = PartialDate.from_parts(dated[-1].date.earliest.year)
+        return DateMention(0, 0, f"{dated[-1].text} (the sentence before)", year, relative=True)
+
 
 def extract(
     text: str, gazetteer: Gazetteer, published: PartialDate | None = None,
@@ -78,18 +94,48 @@ def extract(
     organisation_entry = gazetteer.entry(organisation) if organisation else None
     found: list[Assertion] = []
     previous_body: Mention | None = None
+    previous: Sentence | None = None
+    previous_states: tuple[Mention, ...] = ()
     for sentence in sentences(text, published):
-        matches = [(rule, match) for rule in rules for match in rule.pattern.finditer(sentence.text)]
+        matches = _outermost([(rule, match) for rule in rules for match in rule.pattern.finditer(sentence.text)])
         mentions = gazetteer.mentions(sentence.text)
+        if previous is not None and not same_paragraph(text, previous, sentence):
+            previous, previous_states = None, ()
         if matches:  # dates are read only where a phrase may need one
-            context = Context(sentence, mentions, find_dates(sentence.text, sentence.story.anchor), previous_body, organisation_entry)
+            context = Context(
+                sentence, mentions, find_dates(sentence.text, sentence.story.anchor), previous_body, organisation_entry,
+                previous, previous_states,
+            )
             documents = context.of_type("document")
+            here: list[Assertion] = []
             for rule, match in matches:
-                if not _inside(match, documents):
-                    found += READERS[rule.kind](rule, match, context)
+                if rule.reader == "founding" or not _inside(match, documents):  # "the Declaration on the Establishment"
+                    here += READERS[rule.reader or rule.kind](rule, match, context)
+            found += _founders_not_members(here)
         bodies = [m for m in mentions if m.entry.type == "body"]
         previous_body = bodies[-1] if bodies else None
+        if previous is None or not interrupts(text, previous, sentence):
+            states = max(groups(sentence.text, [m for m in mentions if m.entry.type == "state"]), key=len, default=())
+            previous, previous_states = sentence, states
     return _distinct(found)
+
+
+def _outermost(matches: list[tuple[p.Rule, re.Match]]) -> list[tuple[p.Rule, re.Match]]:
+    """A phrase inside a longer phrase of the same kind is that phrase's ("the accession process"), except
+    the joining a pledge leads to ("pledged to join": a pledge, and the joining it expects)."""
+    def inside(rule: p.Rule, match: re.Match) -> bool:
+        return any(
+            other.kind == rule.kind and other is not rule and not other.target_date_after
+            and o.start() <= match.start() and match.end() <= o.end() and o.end() - o.start() > match.end() - match.start()
+            for other, o in matches
+        )
+    return [(rule, match) for rule, match in matches if not inside(rule, match)]
+
+
+def _founders_not_members(found: list[Assertion]) -> list[Assertion]:
+    """A state a sentence names as a founder is not also a member as of the story ("original members are ...")."""
+    founders = {(a.subject_text, a.start) for a in found if a.rule == "founding"}
+    return [a for a in found if a.rule == "founding" or a.value != "member" or (a.subject_text, a.start) not in founders]
 
 
 def _declared(rule: p.Rule, vocabulary: Vocabulary | None) -> bool:
@@ -104,16 +150,29 @@ def _inside(match: re.Match, mentions: list[Mention]) -> bool:
 
 
 def _distinct(found: list[Assertion]) -> list[Assertion]:
-    """One assertion per (kind, subject, payload, date, expectation), the surest; an expectation the
-    document dates elsewhere ("could join by June") is not repeated undated ("will join")."""
+    """One assertion per (kind, subject, payload, date, expectation), the surest, with every line it is on; an
+    expectation the document dates elsewhere ("could join by June") is not repeated undated ("will join")."""
     best: dict[tuple, Assertion] = {}
+    lines: dict[tuple, set[int]] = {}
     for assertion in found:
         key = (_about(assertion), tuple(sorted(assertion.payload.items())), str(assertion.date), assertion.expectation)
+        lines.setdefault(key, set()).add(assertion.line)
         if key not in best or assertion.confidence > best[key].confidence:
             best[key] = assertion
-    dated = {_about(a) for a in best.values() if a.expectation and a.date_text != PUBLICATION}
-    kept = [a for a in best.values() if not (a.expectation and a.date_text == PUBLICATION and _about(a) in dated)]
-    return sorted(kept, key=lambda a: (a.start, a.kind, a.subject_text))
+    dated: dict[tuple, tuple] = {}
+    for key, assertion in sorted(best.items(), key=lambda item: item[1].start):
+        if assertion.expectation and assertion.date_text != PUBLICATION:
+            dated.setdefault(_about(assertion), key)
+    kept = []
+    for key, assertion in best.items():
+        if assertion.expectation and assertion.date_text == PUBLICATION and _about(assertion) in dated:
+            lines[dated[_about(assertion)]] |= lines[key]
+        else:
+            kept.append(key)
+    return sorted(
+        (replace(best[key], lines=tuple(sorted(lines[key]))) for key in kept),
+        key=lambda a: (a.start, a.kind, a.subject_text),
+    )
 
 
 def _about(assertion: Assertion) -> tuple:
@@ -123,14 +182,18 @@ def _about(assertion: Assertion) -> tuple:
 # ---------------------------------------------------------------- modes and dates
 
 
-def _mode(rule: p.Rule, context: Context, lo: int, hi: int, reach: int = 20) -> str | None:
-    """'expectation', 'event' or 'standing' from the cue words around [lo, hi); None when negated."""
+def _mode(rule: p.Rule, context: Context, lo: int, hi: int, reach: int = 20, phrase: tuple[int, int] | None = None) -> str | None:
+    """'expectation', 'event' or 'standing' from the cue words around [lo, hi); None when negated.
+
+    The words of the phrase itself (`phrase`) are not cues: "applied for membership" is no expectation."""
     text = context.text
     if p.NEGATION.search(text, max(0, lo - 15), hi):
         return None
     if re.search(r"\b(?:currently|now|at\s+present|already)\b", text[lo:hi], re.IGNORECASE):
         return "standing"
-    if p.EXPECTATION.search(text, max(0, lo - reach), min(len(text), hi + 20)):
+    start, end = phrase or (hi, hi)
+    window = [(max(0, lo - reach), start), (end, min(len(text), hi + 20))]
+    if any(p.EXPECTATION.search(text[a:b]) for a, b in window):
         return "expectation"
     if rule.event or p.EVENT.search(text, max(0, lo - 30), min(len(text), hi + 10)):
         return "event"
@@ -139,16 +202,24 @@ def _mode(rule: p.Rule, context: Context, lo: int, hi: int, reach: int = 20) -> 
 
 def _date_near(
     context: Context, start: int, end: int, after_reach: int = 120, before_reach: int = 60, comma_before: bool = True,
+    skip: set[DateMention] = frozenset(),
 ) -> DateMention | None:
     """The date the phrase at [start, end) is dated by: the nearest after it (not across a clause), else before."""
     best: tuple[float, DateMention] | None = None
     for mention in context.dates:
+        if mention in skip:
+            continue
         if mention.start >= end:
             gap = context.text[end:mention.start]
-            distance = len(gap) if len(gap) <= after_reach and not p.CLAUSE_BREAK.search(gap) else None
+            # "A and B (C from this year)": the date is C's; but "A (this year)" is A's.
+            inside = gap.count("(") > gap.count(")") and re.search(r"\w", gap[gap.rindex("(") + 1:])
+            distance = len(gap) if len(gap) <= after_reach and not p.CLAUSE_BREAK.search(gap) and not inside else None
         elif mention.end <= start:
             gap = context.text[mention.end:start]
-            near = len(gap) <= before_reach and not p.CLAUSE_BREAK.search(gap) and (comma_before or "," not in gap)
+            near = not p.CLAUSE_BREAK.search(gap) and (
+                (len(gap) <= before_reach and (comma_before or "," not in gap))
+                or (p.OPENING.fullmatch(context.text[:mention.start]) and gap.lstrip().startswith(","))
+            )  # "This year, Kazakhstan's presidency": a date opening the sentence dates it across the comma
             distance = 1.5 * len(gap) if near else None
         else:
             distance = 0
@@ -190,10 +261,13 @@ def _membership(rule: p.Rule, match: re.Match, context: Context) -> Iterator[Ass
     if found is None:
         return
     lo, hi = min(found.start, match.start()), max(found.end, match.end())
-    mode = _mode(rule, context, lo, hi, reach=60)
+    mode = _mode(rule, context, lo, hi, reach=60, phrase=(match.start(), match.end()))
     if mode is None:
         return
-    when = _date_near(context, match.start(), match.end())
+    targets = _target_dates(rule, context, match)
+    when = _date_near(context, match.start(), match.end(), skip=targets)
+    if mode == "event" and when is None:
+        when = _sentence_date(context, targets) or context.carried_date
     if mode == "event" and (when is None or when.present):
         mode = "standing"  # it happened before the story: the state holds at the story's date
     if mode == "standing" and (when is None or p.CLAUSE_BREAK.search(context.text, lo, hi)):
@@ -203,6 +277,76 @@ def _membership(rule: p.Rule, match: re.Match, context: Context) -> Iterator[Ass
     payload = {"status": rule.value, **({"observed": True} if mode == "standing" else {})}
     for state in found.mentions:
         yield _assertion(rule, context, state, when, payload=payload, mode=mode)
+
+
+def _target_dates(rule: p.Rule, context: Context, match: re.Match) -> set[DateMention]:
+    """The dates of what the phrase leads to ("pledges to join the SCO in 2017"), when its rule says so."""
+    if not rule.target_date_after:
+        return set()
+    return {m for m in context.dates if m.start >= match.end() and not re.search(r"[,;]", context.text[match.end():m.start])}
+
+
+def _sentence_date(context: Context, skip: set[DateMention] = frozenset()) -> DateMention | None:
+    """The sentence's one date, when it has exactly one: "in 2017 ... the decision to admit India"."""
+    dated = {
+        m.date: m for m in context.dates
+        if m.date is not None and m.date != context.anchor and not m.present and not m.since and m not in skip
+    }  # the story's own date (its dateline) stands in anyway
+    return next(iter(dated.values())) if len(dated) == 1 else None
+
+
+def _founding(rule: p.Rule, match: re.Match, context: Context) -> Iterator[Assertion]:
+    """The states a founding names: "signed by the leaders of six states: A, B ...", "the other original
+    members are A and B", "formed in 1996 between A, B ...". Dated by the sentence, else by the founding
+    of the organisation as the dataset records it."""
+    text = context.text
+    strong = p.FOUNDING_STRONG.match(match.group())
+    organisation = _founded_organisation(context, match) if strong else _founding_of(context, match)
+    if organisation is None:
+        return
+    states = context.of_type("state")
+    # Named as founders: any state by a strong word ("co-founded with Russia"); after a weak one, a list
+    # ("formed in 1996 between A, B and C"); or the states of the sentence before ("these nations and D").
+    listed = [
+        g for g in groups(text, states)
+        if strong or (len(g) > 1 and g[0].start >= match.end()) or p.THESE_STATES.search(text, max(0, g[0].start - 40), g[0].start)
+    ]
+    if p.THESE_STATES.search(text) and context.previous_states:
+        listed.append(context.previous_states)
+    founders = [m for g in listed for m in g if not p.NEGATION.search(text, max(0, m.start - 15), m.start)]
+    mode = _mode(rule, context, match.start(), match.end(), phrase=(match.start(), match.end()))
+    if not founders or mode is None:
+        return
+    when = _date_near(context, match.start(), match.end(), after_reach=len(text), before_reach=len(text))
+    if when is None and organisation.founded is not None:
+        when = DateMention(0, 0, f"the founding of {organisation.name}", organisation.founded)
+    if when is None or when.date is None or when.present:
+        return
+    for state in dict.fromkeys(founders):
+        yield _assertion(rule, context, state, when, payload={"status": rule.value}, mode=mode)
+
+
+def _founded_organisation(context: Context, match: re.Match) -> Entry | None:
+    """The organisation a founder belongs to: the one named nearest, else the document's."""
+    bodies = [m for m in context.of_type("body") if m.entry.organisation]
+    if not bodies:
+        return context.organisation
+    return min(bodies, key=lambda m: abs(m.start - match.start())).entry
+
+
+def _founding_of(context: Context, match: re.Match) -> Entry | None:
+    """The organisation a founding word is about: "the Shanghai Five, formed", "its establishment",
+    "the Declaration on the Establishment of the SCO", "a new organization"; not "the SCO Energy Club was set up"."""
+    subject = _established_subject(context, match)
+    if subject is not None:
+        return subject.entry if subject.entry.organisation else None
+    return context.organisation if _names_organisation(context, match) else None
+
+
+def _names_organisation(context: Context, match: re.Match) -> bool:
+    """"its establishment", "a new organization": the founding is the organisation's, though unnamed."""
+    window = context.text[max(0, match.start() - 25):match.end() + 12]
+    return bool(p.ORGANISATION_WORD.search(window)) or _inside(match, context.of_type("document"))
 
 
 def _office(rule: p.Rule, match: re.Match, context: Context) -> Iterator[Assertion]:
@@ -219,7 +363,9 @@ def _office(rule: p.Rule, match: re.Match, context: Context) -> Iterator[Asserti
     # A holder named in passing ("by June, its Secretary-General X said") is not dated by another clause.
     when = _date_near(context, start, end, before_reach=60 if mode == "event" else 30, comma_before=mode == "event")
     if when is None and p.PAST_HOLDER.search(text, max(0, lo - 30), min(len(text), hi + 30)):
-        return  # "during India's presidency": held once, not necessarily at the story's date
+        when = context.carried_date  # "during the Russian Presidency": held in the period told just before
+        if when is None:
+            return  # held once, not necessarily at the story's date
     for term in _date_list(context, when) if when else [_anchor_mention(context)]:
         payload = {"office": rule.value, **({"term_end": str(term.until)} if term.until else {})}
         yield _assertion(rule, context, holder, term, payload=payload, mode="standing" if term.present and mode == "event" else mode)
@@ -317,4 +463,5 @@ READERS: dict[str, Callable[[p.Rule, re.Match, Context], Iterator[Assertion]]] =
     "document.signed": _document,
     "document.in_force": _document,
     ESTABLISHED: _established,
+    "founding": _founding,
 }

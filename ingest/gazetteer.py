@@ -1,14 +1,21 @@
 """Names, aliases and demonyms -> entities, and finding them in text.
 
 The Gazetteer is built from plain values so extraction stays pure; `from_database` builds
-it from Entity and EntityAlias rows for one organisation.
+it from Entity and EntityAlias rows for one organisation. The world's other states come from
+pycountry (ISO 3166-1), with the short names and demonyms of SHORT_NAMES, so a state the
+dataset lacks is still found ("Turkmenistan became an observer").
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
+
+import pycountry
+
+from events.domain.dates import PartialDate
 
 
 class Via(str, Enum):
@@ -27,6 +34,8 @@ class Entry:
     name: str
     iso3: str | None = None
     organisation: bool = False  # a body that is an organisation: its start is organisation.founded
+    founded: PartialDate | None = None  # an organisation's founding, as the dataset records it
+    known: bool = True  # False: a state of the world the dataset does not hold (yet)
 
 
 @dataclass(frozen=True)
@@ -73,9 +82,7 @@ class Gazetteer:
             if known is None or _rank(surface) < _rank(known):
                 self._by_text[key] = surface
         self._entries = {s.entry.slug: s.entry for s in self._by_text.values()}
-        texts = sorted(self._by_text, key=len, reverse=True)
-        alternation = "|".join(re.escape(t).replace(r"\ ", r"\s+").replace("'", "['’]") for t in texts) or r"(?!x)x"
-        self._pattern = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE)
+        self._pattern = re.compile(rf"(?<![\w-])(?:{_trie(self._by_text) or '(?!x)x'})(?![\w-])", re.IGNORECASE)
 
     @classmethod
     def from_entries(cls, rows: Iterable[tuple[Entry, Iterable[str], Iterable[str]]]) -> Gazetteer:
@@ -88,7 +95,8 @@ class Gazetteer:
             surfaces += [Surface(d, entry, Via.DEMONYM) for d in demonyms if d.strip()]
             if entry.type == "person":
                 surfaces += person_surfaces(entry, [entry.name, *aliases])
-        return cls(surfaces)
+        known = {s.entry.iso3 for s in surfaces if s.entry.iso3}
+        return cls(surfaces + [s for s in world_states() if s.entry.iso3 not in known])
 
     def entry(self, slug: str) -> Entry | None:
         return self._entries.get(slug)
@@ -108,6 +116,68 @@ class Gazetteer:
         return found
 
 
+# Short names and demonyms pycountry does not give, for states the dataset may lack (ISO alpha-3).
+SHORT_NAMES: dict[str, tuple[str, ...]] = {
+    "TKM": ("Turkmen",), "USA": ("United States", "US", "U.S.", "USA"), "GBR": ("United Kingdom", "Britain", "UK"),
+    "KOR": ("South Korea", "Republic of Korea"), "PRK": ("North Korea",), "VNM": ("Vietnam",), "SYR": ("Syria",),
+    "LAO": ("Laos",), "MDA": ("Moldova",), "TZA": ("Tanzania",), "VEN": ("Venezuela",), "BOL": ("Bolivia",),
+    "JPN": ("Japanese",), "GEO": ("Georgian",), "UKR": ("Ukrainian",), "IRQ": ("Iraqi",), "ISR": ("Israeli",),
+    "IDN": ("Indonesian",), "THA": ("Thai",), "MYS": ("Malaysian",), "BGD": ("Bangladeshi",), "JOR": ("Jordanian",),
+}
+_world: list[Surface] | None = None
+
+
+def world_states() -> list[Surface]:
+    """Every state of ISO 3166-1 by its names (pycountry) and SHORT_NAMES; built once."""
+    global _world
+    if _world is None:
+        _world = []
+        for country in pycountry.countries:
+            names = [getattr(country, field, None) for field in ("common_name", "name", "official_name")]
+            names = [n for n in names if n and "," not in n and "(" not in n]  # not "Korea, Republic of"
+            names = list(dict.fromkeys([*names, *SHORT_NAMES.get(country.alpha_3, ())]))
+            if names:
+                entry = Entry(_slug(names[0]), "state", names[0], country.alpha_3, known=False)
+                _world += [Surface(name, entry, Via.NAME if i == 0 else Via.ALIAS) for i, name in enumerate(names)]
+    return _world
+
+
+def world_state(written: str) -> Entry | None:
+    """The state of the world a candidate's subject text names ("Turkmenistan", "Turkmen"), to create
+    the entity a curator accepts: its name, ISO alpha-3 code and a slug."""
+    key = re.sub(r"\s+", " ", written).strip().replace("’", "'").casefold()
+    return next((s.entry for s in world_states() if s.text.casefold() == key), None)
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def _trie(texts: Iterable[str]) -> str:
+    """One regex for all `texts` as a prefix tree: a few hundred names cost one branch per letter, not a
+    try of each name at each position; longer names win (a child is tried before the name ends)."""
+    root: dict = {}
+    for text in texts:
+        node = root
+        for char in text:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _alternation(root)
+
+
+def _alternation(node: dict) -> str:
+    ends = "" in node
+    branches = [_token(char) + _alternation(child) for char, child in sorted(node.items()) if char]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+    return f"(?:{body})?" if ends else body
+
+
+def _token(char: str) -> str:
+    return {" ": r"\s+", "'": "['’]"}.get(char, re.escape(char))
+
+
 def _rank(surface: Surface) -> int:
     return list(Via).index(surface.via)
 
@@ -123,23 +193,28 @@ def from_database() -> Gazetteer:
     """The gazetteer of every entity in the database, with its aliases and demonyms."""
     from events.models import Entity, Event, Organisation
 
-    organisations = set(Organisation.objects.exclude(entity=None).values_list("entity_id", flat=True))
-    organisations |= set(Event.objects.filter(kind="organisation.founded").values_list("subject_id", flat=True))
+    organisations = dict.fromkeys(Organisation.objects.exclude(entity=None).values_list("entity_id", flat=True))
+    # The surest founding date of each organisation (then the latest recorded), for "the original members".
+    founded = Event.objects.filter(kind="organisation.founded").order_by("confidence", "seq")
+    organisations.update((event.subject_id, event.date) for event in founded)
     rows = []
     for entity in Entity.objects.prefetch_related("aliases"):
-        entry = Entry(entity.slug, entity.type, entity.name, entity.iso3, entity.pk in organisations)
+        entry = Entry(
+            entity.slug, entity.type, entity.name, entity.iso3, entity.pk in organisations, organisations.get(entity.pk),
+        )
         aliases = [a.name for a in entity.aliases.all() if a.kind == "alias"]
         demonyms = [a.name for a in entity.aliases.all() if a.kind == "demonym"]
         rows.append((entry, aliases, demonyms))
     return Gazetteer.from_entries(rows)
 
 
-def from_rows(rows: Iterable[dict], organisations: Iterable[str] = ()) -> Gazetteer:
-    """From plain entity rows as a dataset writes them: slug, type, name, iso3, aliases, demonyms."""
-    organisations = set(organisations)
+def from_rows(rows: Iterable[dict], organisations: Mapping[str, PartialDate | None] | Iterable[str] = ()) -> Gazetteer:
+    """From plain entity rows as a dataset writes them: slug, type, name, iso3, aliases, demonyms;
+    `organisations` names the bodies that are organisations, with their founding dates when known."""
+    organisations = organisations if isinstance(organisations, Mapping) else dict.fromkeys(organisations)
     return Gazetteer.from_entries(
         (
-            Entry(row["slug"], row["type"], row["name"], row.get("iso3"), row["slug"] in organisations),
+            Entry(row["slug"], row["type"], row["name"], row.get("iso3"), row["slug"] in organisations, organisations.get(row["slug"])),
             row.get("aliases", ()),
             row.get("demonyms", ()),
         )

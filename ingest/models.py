@@ -75,3 +75,44 @@ class Candidate(models.Model):
     def value(self) -> str | None:
         """The status, office or meeting type the payload names, if any."""
         return self.payload.get(VALUE_FIELD.get(self.kind, ""))
+
+
+class Upload(models.Model):
+    """A file handed to ingest, kept from the moment it arrives: a worker (or `ingest --retry`) turns it into a Document.
+
+    Its status is what the editor sees at once: queued (stored, waiting for a worker), running, done
+    (with its document) or failed (with the reason). A broker that is down leaves it queued, not lost.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        DONE = "done"
+        FAILED = "failed"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    file_name = models.CharField(max_length=255)
+    content = models.BinaryField()
+    published = PartialDateField(null=True)
+    title = models.CharField(max_length=500, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    source_kind = models.CharField(max_length=20)
+    auto_accept_above = models.FloatField(null=True, blank=True)
+    ingested_by = models.CharField(max_length=150)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    reason = models.TextField(blank=True, help_text="Why it failed, or why it is still queued.")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, null=True, blank=True, related_name="uploads")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -76,15 +76,40 @@ def sentences(text: str, published: PartialDate | None) -> Iterator[Sentence]:
             yield Sentence(start, end, bisect.bisect_right(line_starts, start), text[start:end], story)
 
 
+def same_paragraph(text: str, previous: Sentence, sentence: Sentence) -> bool:
+    """No paragraph break between them, or one the sentence before runs across (it has no closing stop)."""
+    return previous.story == sentence.story and ("\n\n" not in text[previous.end:sentence.start] or _unterminated(previous))
+
+
+def interrupts(text: str, previous: Sentence, sentence: Sentence) -> bool:
+    """`sentence` stands inside `previous`, a sentence a page broke: it is the broken sentence's tail
+    ("the association.") or a pull quote (a passage the page repeats from elsewhere)."""
+    if not _unterminated(previous) or "\n\n" not in text[previous.end:sentence.start]:
+        return False
+    return sentence.text[:1].islower() or (len(sentence.text) >= 40 and text.count(sentence.text) > 1)
+
+
+def _unterminated(sentence: Sentence) -> bool:
+    return sentence.text.rstrip()[-1:] not in ".!?:;\"”’)"
+
+
 def _spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     cursor = start
     for boundary in _BOUNDARY.finditer(text, start, end):
         paragraph = "\n" in boundary.group()
+        if paragraph and _continues(text, cursor, boundary):
+            continue  # a sentence broken by a page break: "the development of\n\nthe association."
         if not paragraph and boundary.group()[0] == "." and _is_abbreviation(text, cursor, boundary.start()):
             continue
         yield from _trimmed(text, cursor, boundary.start() + (0 if boundary.group()[0] == "\n" else 1))
         cursor = boundary.end()
     yield from _trimmed(text, cursor, end)
+
+
+def _continues(text: str, start: int, boundary: re.Match) -> bool:
+    """The next paragraph goes on with this one's sentence: this one has no closing stop, the next opens in lower case."""
+    following = text[boundary.end():boundary.end() + 1]
+    return following.islower() and boundary.start() > start and text[boundary.start() - 1] not in ".!?:;\"”"
 
 
 def _is_abbreviation(text: str, start: int, dot: int) -> bool:

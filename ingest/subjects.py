@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .gazetteer import Mention
-from .patterns import CLAUSE_BREAK, LIST_AFTER, LIST_GAP, PROPER_NAME, REPLACES
+from .gazetteer import Mention, Via
+from .patterns import ALONGSIDE, CLAUSE_BREAK, LIST_AFTER, LIST_AFTER_EVENT, LIST_GAP, PROPER_NAME, REPLACES
 
 # An agent or object before the phrase is not its subject: "invited by Russia to join".
 _AGENT = re.compile(r"\b(?:by|with|from|than|to|against|between|among)\s+(?:the\s+)?$", re.IGNORECASE)
@@ -51,12 +51,14 @@ def groups(text: str, mentions: list[Mention]) -> list[tuple[Mention, ...]]:
 def state_list(text: str, states: list[Mention], start: int, end: int, participle: bool = False) -> Found | None:
     """The states a status phrase at [start, end) names: the list after it ('members are A, B'), else before.
 
-    With `participle`, also the states after a comma: "Since joining the SCO in 2017, India ...".
-    """
+    With `participle` (a phrase saying something happened), also the states after "of" or "into" ("the
+    accession of India") and after a comma ("Since joining the SCO in 2017, India ...").
+    "Alongside A and B, the members are C and D" names all four."""
     found = groups(text, states)
     after = [g for g in found if g[0].start >= end]
-    if after and LIST_AFTER.match(text[end:after[0][0].start]):
-        return Found(after[0], after=True)
+    if after and _introduces(text[end:after[0][0].start], after[0], participle):
+        alongside = [g for g in found if g[-1].end <= start and ALONGSIDE.match(text[:g[0].start])]
+        return Found(tuple(m for g in [*alongside, after[0]] for m in g), after=True)
     for group in reversed([g for g in found if g[-1].end <= start]):
         gap = text[group[-1].end:start]
         if _words(gap) and _AGENT.search(text[:group[0].start]):
@@ -69,6 +71,14 @@ def state_list(text: str, states: list[Mention], start: int, end: int, participl
         if _words(gap) <= 6 and gap.rstrip().endswith(","):
             return Found(after[0], after=True)
     return None
+
+
+def _introduces(gap: str, group: tuple[Mention, ...], participle: bool) -> bool:
+    """The phrase introduces the list after it: "members are A", "the accession of A", "a membership, A, B and C"
+    (an apposition: a real list of names, not "members, Chinese PM Li")."""
+    if gap.strip() == ",":
+        return len(group) > 1 and all(m.via is not Via.DEMONYM for m in group)
+    return bool(LIST_AFTER.match(gap) or (participle and LIST_AFTER_EVENT.match(gap)))
 
 
 def nearest(text: str, mentions: list[Mention], start: int, end: int, before_words: int = 4, after_words: int = 4) -> Found | None:

@@ -1,40 +1,67 @@
-"""Celery tasks: thin wrappers around ingest.pipeline (eager, in-process, when no broker is configured)."""
+"""Celery tasks: thin wrappers around ingest.pipeline (eager, in-process, when no broker is configured).
+
+An upload is stored before it is enqueued, and enqueued only once the transaction that stored it has
+committed, so a worker never looks for an upload that is not there yet. Publishing is bounded: a broker
+that is down costs well under a second and leaves the upload queued for `retry_uploads`.
+"""
 from __future__ import annotations
 
-import base64
+import logging
+from datetime import timedelta
 
 from celery import shared_task
-
-from events.domain.dates import InvalidDate, PartialDate
-from events.domain.errors import EventError
-from events.models import Organisation
+from django.db import transaction
+from kombu.exceptions import KombuError
 
 from . import pipeline
+from .models import Upload
+
+logger = logging.getLogger(__name__)
+
+# One attempt, half a second to connect: the web request never waits on a broker that is down.
+PUBLISH_CONNECT_TIMEOUT = 0.5
+PUBLISH_TRANSPORT_OPTIONS = {"max_retries": 0, "socket_connect_timeout": PUBLISH_CONNECT_TIMEOUT, "socket_timeout": 1.0}
+# The periodic retry leaves alone what was queued just now: its message is probably on its way to a worker.
+RETRY_GRACE = timedelta(minutes=2)
 
 
-@shared_task(name="ingest.ingest_document")
-def ingest_document(
-    content_b64: str, name: str, organisation: str = "sco", published: str | None = None, title: str = "",
-    publisher: str = "", kind: str = "news", ingested_by: str = "ingest", auto_accept_above: float | None = None,
-) -> dict:
-    """Ingest one document (bytes as base64, so the message stays JSON). A refusal is returned, not raised."""
+# No results are kept: the upload row is the outcome. (Asking for one makes publishing subscribe to the result
+# backend, which retries for seconds when Redis is down.)
+@shared_task(name="ingest.ingest_upload", ignore_result=True)
+def ingest_upload(upload_id: int) -> str:
+    """Ingest one stored upload; returns its status (done, failed; queued when another attempt is due)."""
+    return pipeline.process_upload(upload_id).status
+
+
+@shared_task(name="ingest.retry_uploads", ignore_result=True)
+def retry_uploads() -> int:
+    """The beat's sweep: ingest, here, every upload still queued (the broker was down) or left running by a dead worker."""
+    return len(process_waiting(RETRY_GRACE))
+
+
+def process_waiting(queued_for: timedelta = timedelta(0)) -> list[Upload]:
+    return [pipeline.process_upload(upload_id) for upload_id in pipeline.waiting_uploads(queued_for)]
+
+
+def enqueue(upload: Upload) -> bool:
+    """Hand the upload to a worker (or run it here when eager). False when the broker did not take it:
+    the upload then stays queued, saying why."""
+    if ingest_upload.app.conf.task_always_eager:
+        ingest_upload.apply((upload.pk,))
+        return True
     try:
-        result = pipeline.ingest(
-            base64.b64decode(content_b64), name=name, organisation=Organisation.objects.get(slug=organisation),
-            published=PartialDate.parse(published) if published else None, title=title, publisher=publisher,
-            kind=kind, ingested_by=ingested_by, auto_accept_above=auto_accept_above,
+        connection = ingest_upload.app.connection_for_write(
+            connect_timeout=PUBLISH_CONNECT_TIMEOUT, transport_options=PUBLISH_TRANSPORT_OPTIONS
         )
-    except (EventError, InvalidDate, Organisation.DoesNotExist) as exc:
-        return {"file": name, "error": str(exc)}
-    return {
-        "file": name, "document": result.document.pk, "source": result.document.source.key,
-        "created": result.created, "candidates": result.candidates, "accepted": result.accepted,
-    }
+        with connection:
+            ingest_upload.apply_async((upload.pk,), connection=connection, retry=False)
+    except (KombuError, OSError) as exc:
+        logger.warning("upload %s stays queued: the broker did not take it: %s", upload.pk, exc)
+        pipeline.note_not_enqueued(upload, str(exc))
+        return False
+    return True
 
 
-def submit(data: bytes, **options) -> dict:
-    """Run the task and wait for its summary: in-process when eager, else on a worker."""
-    args = (base64.b64encode(data).decode("ascii"),)
-    if ingest_document.app.conf.task_always_eager:
-        return ingest_document.apply(args, options).get()
-    return ingest_document.apply_async(args, options).get()
+def enqueue_after_commit(upload: Upload) -> None:
+    """Enqueue once the upload is committed (at once outside a transaction)."""
+    transaction.on_commit(lambda: enqueue(upload), robust=True)

@@ -1,6 +1,7 @@
 """Settings, all from the environment, with safe defaults for the embedded mode (SQLite, eager tasks)."""
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -38,12 +39,14 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc served by the app, not a CDN
     "events",
     "ingest",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # the app serves its static files, DEBUG or not
     "events.replicas.PublicReads",  # public GETs may read the replica (DATABASE_REPLICA_URL)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -113,6 +116,14 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# WhiteNoise serves STATIC_ROOT (filled by `collectstatic`, as `make run` does, compressed) and
+# also finds files where they are, so a server started without collecting still has its styles.
+WHITENOISE_USE_FINDERS = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 
 SEEDS_DIR = Path(os.environ.get("SEEDS_DIR", BASE_DIR / "seeds"))
 
@@ -151,6 +162,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SCHEMA_PATH_PREFIX": "/api/",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The docs pages load Swagger UI and ReDoc from this app (drf-spectacular-sidecar): no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"EntityTypeEnum": "events.models.Entity.Type", "SourceKindEnum": "events.models.Source.Kind"},
 }
 
@@ -170,3 +185,10 @@ if not DEBUG and os.environ.get("DATABASE_URL"):
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Signs the ledger's checkpoints and export heads (events.integrity). A key of its own: rotating or
+# leaking SECRET_KEY (sessions, CSRF) must neither invalidate the checkpoints nor let anyone forge one.
+# Without it, one is derived from SECRET_KEY (embedded mode); set it in production and keep it. To rotate it,
+# list the keys it replaces in LEDGER_KEY_FALLBACKS: heads signed with them still verify, new ones use LEDGER_KEY.
+LEDGER_KEY = os.environ.get("LEDGER_KEY") or "ledger:" + hashlib.sha256(f"ledger\n{SECRET_KEY}".encode()).hexdigest()
+LEDGER_KEY_FALLBACKS = env_list("LEDGER_KEY_FALLBACKS", "")

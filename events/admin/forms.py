@@ -5,6 +5,7 @@ back as form errors on the field they name (`payload.status` -> the status field
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
@@ -33,14 +34,27 @@ def addable_kinds() -> list[Kind]:
 def show_store_error(form: forms.Form, exc: EventError, aliases: Mapping[str, str] | None = None) -> None:
     """Put the store's refusal on the form: each field path on its field, the rest above the form."""
     if not isinstance(exc, ValidationError):
-        form.add_error(None, str(exc))
+        form.add_error(None, by_seq(str(exc)))
         return
     for path, messages in exc.errors.items():
+        messages = [by_seq(message) for message in messages]
         name = (aliases or {}).get(path, path.replace("payload.", PAYLOAD_PREFIX, 1))
         if name in form.fields:
             form.add_error(name, messages)
         else:
             form.add_error(None, [f"{path}: {message}" for message in messages])
+
+
+_UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.IGNORECASE)
+
+
+def by_seq(message: str) -> str:
+    """The store names events by id; editors know them by seq (#12), as the event list shows them."""
+    ids = set(_UUID.findall(message))
+    if not ids:
+        return message
+    seqs = {str(id): seq for id, seq in Event.objects.filter(id__in=ids).values_list("id", "seq")}
+    return _UUID.sub(lambda found: f"#{seqs[found[0].lower()]}" if found[0].lower() in seqs else found[0], message)
 
 
 def autocomplete(field: forms.ModelChoiceField, event_field: str, admin_site) -> None:

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as BadValue
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -111,8 +112,34 @@ def retract_events(request: HttpRequest, model_admin) -> HttpResponse:
             return redirect(event_url(events[0].pk) if len(events) == 1 else reverse("admin:events_event_changelist"))
     return _render(
         request, model_admin, "retract.html", "Retract events", form=form, events=events,
-        media=model_admin.media + form.media,
+        brought_back=brought_back(events), media=model_admin.media + form.media,
     )
+
+
+@dataclass(frozen=True)
+class BroughtBack:
+    """What retracting a correction does to the event it replaced: that event is in force again,
+    unless it is retracted already or in the same retraction."""
+
+    correction: Event
+    replaced: Event
+    stays_withdrawn: str  # why the replaced event does not come back; empty when it does
+
+
+def brought_back(events: list[Event]) -> list[BroughtBack]:
+    corrections = [event for event in events if event.corrects_id is not None]
+    if not corrections:
+        return []
+    replaced = Event.objects.with_relations().annotate(
+        retracted=Exists(Event.objects.filter(retracts=OuterRef("pk")))
+    ).in_bulk([event.corrects_id for event in corrections])
+    retracting = {event.pk for event in events}
+    found = []
+    for correction in corrections:
+        target = replaced[correction.corrects_id]
+        why = "it is retracted already" if target.retracted else "it is retracted with it" if target.pk in retracting else ""
+        found.append(BroughtBack(correction, target, why))
+    return found
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,9 @@ class Kind:
     phrase: str = "{subject}: {label}"
     # The phrase when the slot's value is cleared (a status of none): "Uzbekistan no longer has a status".
     cleared_phrase: str = ""
+    # The phrase for a sighting (payload `observed`: a source shows the value held on the date, not
+    # that it began then): "India is listed as an observer".
+    sighting_phrase: str = ""
     copies_target: bool = field(default=False)  # retractions take subject and date from their target
 
     def keys(self, subject: str, payload: Mapping[str, Any]) -> tuple[SlotKey, ...]:
@@ -120,6 +123,14 @@ class Kind:
         if self.happening is not None:
             found.append(self.happening(subject, payload))
         return tuple(found)
+
+    def phrase_for(self, subject: str, payload: Mapping[str, Any]) -> str:
+        """The phrase that reads an assertion of this kind: a change, a value cleared, or a sighting."""
+        if self.cleared_phrase and self.slot is not None and self.value(subject, payload) is None:
+            return self.cleared_phrase
+        if self.sighting_phrase and payload.get("observed"):
+            return self.sighting_phrase
+        return self.phrase
 
     def value(self, subject: str, payload: Mapping[str, Any]) -> str | None:
         """The value an assertion gives its slot (None for a happening, or a status cleared)."""
@@ -174,6 +185,7 @@ KINDS: dict[str, Kind] = {
             slot=Slot(MEMBERSHIP, name=the_subject, value=payload_field("status")),
             phrase="{subject} becomes {status}",
             cleared_phrase="{subject} no longer has a status",
+            sighting_phrase="{subject} is listed as {status}",
         ),
         Kind(
             "office.assumed",

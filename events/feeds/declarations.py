@@ -13,11 +13,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from events.domain.kinds import KINDS, Kind
+from events.filters import EventFilterSet
 from events.models import Entity
 from events.queries import mentioning
 
 from .documents import Format
-from .engine import ChangeListing, EventListing
+from .engine import DEFAULT_LIMIT, MAX_LIMIT, ChangeListing, EventListing
 from .entries import path_of
 
 
@@ -98,4 +99,62 @@ def discovery(entity: Entity | None = None) -> list[Discovery]:
                 Format.ATOM.media_type,
             ),
         )
+    return found
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A query parameter a feed takes, as the /feeds/ page explains it."""
+
+    name: str
+    help: str
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One feed on the /feeds/ page: what it holds, its URLs (Atom, RSS) and the parameters it takes."""
+
+    title: str
+    subtitle: str
+    atom: str
+    rss: str
+    parameters: tuple[Parameter, ...]
+
+
+_LOOKUP_WORDS = {"gte": "at or after", "lte": "at or before"}
+PAGING_PARAMETERS = (
+    Parameter("limit", f"Entries per page, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT})."),
+    Parameter("before", "A seq: the newest entries below it (the `next` link of a page gives it)."),
+    Parameter("after", "A seq: the oldest entries above it, newest first (a page's `previous` link)."),
+)
+
+
+def event_filters() -> tuple[Parameter, ...]:
+    """The filters the event feeds share with /api/events/, read from EventFilterSet's declaration."""
+    found = []
+    for name, spec in EventFilterSet.base_filters.items():
+        if name == "ordering":
+            continue  # a feed is always newest first by seq
+        help = spec.extra.get("help_text") or f"{spec.field_name} {_LOOKUP_WORDS.get(spec.lookup_expr, spec.lookup_expr)} this value."
+        if name == "include_retracted":
+            help = "Include events that have been retracted (default in a feed: true, it is the log as recorded)."
+        found.append(Parameter(name, help))
+    return tuple(found)
+
+
+def catalogue(example: Entity | None) -> list[Listing]:
+    """Every feed, for the /feeds/ page: the log, one entity's (`example`'s), one kind's, the changes."""
+    paged = event_filters() + PAGING_PARAMETERS
+
+    def urls(name: str, *args: str) -> tuple[str, str]:
+        return tuple(reverse(name, args=[*args, form]) for form in (Format.ATOM, Format.RSS))
+
+    found = [Listing("The event log", EventFeed.subtitle, *urls("feeds:events"), paged)]
+    if example is not None:
+        found.append(Listing(f"One entity, e.g. {example.name}", EntityFeed.subtitle, *urls("feeds:entity", example.slug), paged))
+    found.append(Listing("One kind, e.g. membership status", KindFeed.subtitle, *urls("feeds:kind", "membership.status"), paged))
+    found.append(Listing(
+        "Changes", ChangesFeed.subtitle, *urls("feeds:changes"),
+        (PAGING_PARAMETERS[0], Parameter("organisation", "Organisation slug (default: every organisation).")),
+    ))
     return found

@@ -15,12 +15,12 @@ from hashlib import blake2b
 from typing import Any
 
 from django.db.models import CharField, IntegerField, Q, TextField
-from django.http import HttpRequest, QueryDict
+from django.http import Http404, HttpRequest, QueryDict
 
 from events.filters import EventFilterSet
 from events.models import Event, Organisation
 from events.queries import feeds as page_reads
-from events.queries import newest_event, organisation_by_slug
+from events.queries import entity_by_reference, newest_event, organisation_by_slug
 from events.records import EventRow
 
 from . import entries as feed_entries
@@ -31,7 +31,7 @@ from .entries import PageUrls, path_of
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 # Part of every ETag: bump it when what the feeds say changes, so cached copies revalidate.
-RENDERING = "2"
+RENDERING = "3"
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "public, no-cache"
 PAGING = ("limit", "before", "after")
@@ -203,6 +203,10 @@ class EventListing(Feed):
             raise FeedRequestError(
                 "; ".join(f"{name}: {' '.join(messages)}" for name, messages in filterset.errors.items())
             )
+        entity = filterset.form.cleaned_data.get("entity")
+        if entity and entity_by_reference(entity) is None:
+            # As /feeds/entities/<slug>.atom answers: an entity that does not exist has no feed.
+            raise Http404(f"no entity {entity[:40]!r}")
         return FeedQuery(request, obj, window, events, filterset)
 
     def validators(self, query: FeedQuery) -> Validators:
@@ -215,38 +219,52 @@ class EventListing(Feed):
         return _log_head_validators(query)
 
     def document(self, query: FeedQuery, format: Format, validators: Validators) -> bytes:
-        rows, older = _page(query)
-        media_type = format.media_type
+        page = _page(query)
+        rows, media_type = page.rows, format.media_type
+        # RFC 5005: `first` is the head (newest events), `next` the older page, `previous` the newer one.
+        # The head has no `previous` (a validator calls that a link past the end): subscribers poll
+        # the head with its ETag, and a reader walking back up stops at the newest page.
         links = [Link(query.url_with(), "first", media_type)]
-        if older:
+        if page.older:
             oldest = rows[-1].record.seq if rows else query.window.after + 1
             links.append(Link(query.url_with(before=oldest), "next", media_type))
-        if rows:
-            links.append(Link(query.url_with(after=rows[0].record.seq), "previous", media_type))
-        elif query.window.after is not None:
-            links.append(Link(query.url, "previous", media_type))  # caught up: poll this page again
+        newest = rows[0].record.seq if rows else (query.window.before or 1) - 1
+        if page.newer and newest > 0:  # `before=1` holds nothing, and nothing is newer than seq 0 but the log
+            links.append(Link(query.url_with(after=newest), "previous", media_type))
         updated = rows[0].record.recorded_at if rows else validators.last_modified or EPOCH
         entries = feed_entries.entries(rows, PageUrls.for_request(query.request))
         return render(self._head(query, format, updated, links), entries, format)
 
 
-def _page(query: FeedQuery) -> tuple[list[EventRow], bool]:
-    """The window's events, newest first, and whether older ones match too."""
+@dataclass(frozen=True)
+class Page:
+    """A window's events, newest first, and whether to link older and newer pages. A `before` page
+    always links the newer one: it may be cached for good, and newer events may match later. An
+    `after` page links it when more events match than it holds; the head never does."""
+
+    rows: list[EventRow]
+    older: bool
+    newer: bool
+
+
+def _page(query: FeedQuery) -> Page:
     window = query.window
     lookups = plain_lookups(query.events) if query.filterset is None else None
     if lookups is not None and window.after is None:
         # The head of the log or of a kind, what most subscribers poll: by SQL compiled once.
         rows = page_reads.newest(lookups, window.before or _NO_SEQ, window.limit + 1)
-        return rows[: window.limit], len(rows) > window.limit
+        return Page(rows[: window.limit], len(rows) > window.limit, newer=window.before is not None)
     events = query.filterset.qs if query.filterset is not None else Event.objects.filter(query.events)
     if window.after is not None:
-        rows = page_reads.load(events.filter(seq__gt=window.after).order_by("seq")[: window.limit])
+        rows = page_reads.load(events.filter(seq__gt=window.after).order_by("seq")[: window.limit + 1])
+        newer = len(rows) > window.limit
+        rows = rows[: window.limit]
         rows.reverse()
-        return rows, events.filter(seq__lte=window.after).exists()
+        return Page(rows, events.filter(seq__lte=window.after).exists(), newer)
     if window.before is not None:
         events = events.filter(seq__lt=window.before)
     rows = page_reads.load(events.order_by("-seq")[: window.limit + 1])
-    return rows[: window.limit], len(rows) > window.limit
+    return Page(rows[: window.limit], len(rows) > window.limit, newer=window.before is not None)
 
 
 def plain_lookups(events: Q) -> dict[str, str | int] | None:

@@ -64,10 +64,7 @@ def assertion(event: EventRow, labels: Labels) -> str:
     for spec in kind.fields:
         if spec.name in record.payload:
             values[spec.name] = labels.show(spec, record.payload[spec.name], record.organisation, article=True)
-    phrase = kind.phrase
-    if kind.cleared_phrase and kind.slot is not None and kind.value(record.subject, record.payload) is None:
-        phrase = kind.cleared_phrase
-    text = phrase.format_map(values)
+    text = kind.phrase_for(record.subject, record.payload).format_map(values)
     return text[:1].upper() + text[1:]
 
 

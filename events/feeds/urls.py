@@ -1,9 +1,9 @@
-"""Feed routes: /feeds/events.atom|rss, /feeds/entities/<slug>.*, /feeds/kinds/<kind>.*, /feeds/changes.*."""
+"""Feed routes: /feeds/ (the list), /feeds/events.atom|rss, /feeds/entities/<slug>.*, /feeds/kinds/<kind>.*, /feeds/changes.*."""
 from django.urls import path, register_converter
 
 from .declarations import ChangesFeed, EntityFeed, EventFeed, KindFeed
 from .documents import Format
-from .views import serve
+from .views import index, serve
 
 
 class FormatConverter:
@@ -21,6 +21,7 @@ register_converter(FormatConverter, "feedformat")
 app_name = "feeds"
 
 urlpatterns = [
+    path("", index, name="index"),
     path("events.<feedformat:format>", serve(EventFeed()), name="events"),
     path("entities/<slug:slug>.<feedformat:format>", serve(EntityFeed()), name="entity"),
     path("kinds/<str:kind>.<feedformat:format>", serve(KindFeed()), name="kind"),

@@ -245,5 +245,6 @@ def test_retracting_several_events_is_all_or_nothing(editor_client, sco, india):
         reverse("admin:events_event_retract") + f"?ids={first.pk}&ids={second.pk}", {"reason": "both wrong"}
     )
 
-    assert "is already retracted" in response.content.decode()
+    assert f"event #{second.seq} is already retracted" in response.content.decode()
+    assert str(second.pk) not in response.content.decode().split('id="retract-form"')[1]  # named by seq
     assert not Event.objects.filter(retracts=first).exists()

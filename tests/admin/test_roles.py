@@ -29,7 +29,7 @@ def test_the_editors_group_has_exactly_the_rights_editors_need():
     }
     assert not {r for r in rights if r.startswith("delete_")} and "change_event" not in rights
     review = set(granted.filter(content_type__app_label="ingest").values_list("codename", flat=True))
-    assert review == {"view_document", "add_document", "view_candidate"}
+    assert review == {"view_document", "add_document", "view_candidate", "view_upload"}
 
 
 def test_the_migration_reverses_and_reapplies_cleanly():

@@ -14,6 +14,8 @@ from events.models import Event, Organisation
 from tests import builders
 from tests.purging import empty_event_log
 
+pytestmark = pytest.mark.owner  # they empty the log to import into it
+
 
 def exported_history() -> str:
     builders.organisation()

@@ -203,9 +203,30 @@ def test_kind_feed_lists_one_kind(client):
     ]
 
 
-@pytest.mark.parametrize("url", ["/feeds/entities/atlantis.atom", "/feeds/kinds/no.such.kind.atom"])
-def test_unknown_entity_or_kind_is_404(client, url):
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/feeds/entities/atlantis.atom",
+        "/feeds/kinds/no.such.kind.atom",
+        "/feeds/events.atom?entity=nope",
+        "/feeds/events.rss?entity=atlantis&kind=membership.status",
+        "/feeds/kinds/membership.status.atom?entity=XXX",
+    ],
+)
+def test_unknown_entity_or_kind_is_404_in_the_path_or_in_a_filter(client, url):
+    builders.state("india", "IND", "India")
+
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("reference", ["india", "IND", "ind"])
+def test_a_known_entity_filter_by_slug_or_code_answers(client, reference):
+    india = builders.state("india", "IND", "India")
+    event = builders.membership(india, "observer", "2005-07")
+
+    _, feed = read(client, f"/feeds/events.atom?entity={reference}")
+
+    assert [e.id for e in feed.entries] == [f"urn:uuid:{event.id}"]
 
 
 def test_a_cleared_status_reads_as_leaving(client):
@@ -240,3 +261,16 @@ def test_feed_links_to_the_timeline_page(client):
 
     assert feed.feed.link == "http://testserver/timeline/"
     assert path_of(link(feed.feed, "alternate")) == "/timeline/"
+
+
+def test_a_sighting_is_titled_as_a_listing_not_as_a_change(client):
+    india = builders.state("india", "IND", "India")
+    builders.membership(india, "observer", "2005-07")
+    builders.membership(india, "observer", "2008-06-01", payload={"observed": True})
+
+    _, feed = read(client, "/feeds/events.atom")
+
+    assert [e.title for e in feed.entries] == [
+        "India is listed as an observer — 1 June 2008",
+        "India becomes an observer — July 2005",
+    ]

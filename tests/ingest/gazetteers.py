@@ -1,4 +1,5 @@
 """A small gazetteer for pure tests, built from plain rows (no database)."""
+from events.domain.dates import PartialDate
 from ingest.gazetteer import Gazetteer, from_rows
 
 ROWS = [
@@ -25,4 +26,4 @@ ROWS = [
 
 
 def toy() -> Gazetteer:
-    return from_rows(ROWS, organisations={"sco", "shanghai-five"})
+    return from_rows(ROWS, organisations={"sco": PartialDate.parse("2001-06-15"), "shanghai-five": PartialDate.parse("1996-04-26")})

@@ -23,11 +23,14 @@ def document():
     return pipeline.ingest(NEWS.encode(), name="news.txt", organisation=sco_with_entities()).document
 
 
-def test_upload_goes_through_the_task_and_shows_the_document(curator):
+def test_upload_goes_through_the_task_after_commit_and_shows_the_upload_done(curator, django_capture_on_commit_callbacks):
     org = sco_with_entities()
     upload = SimpleUploadedFile("news.txt", NEWS.encode())
-    response = curator.post(reverse("admin:ingest_document_add"), {"organisation": org.pk, "file": upload, "published": "2017-06", "kind": "news"})
-    assert response.status_code == 302 and Document.objects.get().candidates.count() == 5
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = curator.post(reverse("admin:ingest_document_add"), {"organisation": org.pk, "file": upload, "published": "2017-06", "kind": "news"})
+    assert len(callbacks) == 1 and Document.objects.get().candidates.count() == 5
+    page = curator.get(response.url).content.decode()
+    assert "done" in page and "5 candidates" in page and 'http-equiv="refresh"' not in page
 
 
 def test_a_refused_upload_is_a_form_error(curator):
@@ -42,7 +45,7 @@ def test_the_queue_lists_pending_candidates_with_evidence_in_context(curator, do
     assert response.status_code == 200 and "India" in response.content.decode()
     candidate = document.candidates.first()
     page = curator.get(reverse("admin:ingest_candidate_change", args=[candidate.pk])).content.decode()
-    assert "<mark>" in page and "Accept (with edits)" in page
+    assert "<mark>" in page and "Accept…" in page
 
 
 def test_bulk_accept_appends_events(curator, document):
@@ -70,7 +73,7 @@ def test_accept_with_edits_and_the_link_to_the_event(curator, document):
     candidate.refresh_from_db()
     assert str(candidate.event.date) == "2023-07-04"
     page = curator.get(reverse("admin:ingest_candidate_change", args=[candidate.pk])).content.decode()
-    assert f"event #{candidate.event.seq}" in page
+    assert f"accepted as <a href=\"{reverse('admin:events_event_change', args=[candidate.event.pk])}\">#{candidate.event.seq}</a>" in page
 
 
 def test_rejecting_one_candidate_with_a_reason(curator, document):

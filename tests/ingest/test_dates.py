@@ -84,3 +84,22 @@ def test_date_mentions_index_the_text_and_never_overlap(text):
     for mention in mentions:
         assert text[mention.start:mention.end] == mention.text
     assert all(a.end <= b.start for a, b in zip(mentions, mentions[1:]))
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "expected"),
+    [("last June", "2017-03-10", "2016-06"), ("last June", "2017-09", "2017-06"), ("this June", "2017-03", "2017-06"),
+     ("next March", "2017-03-10", "2018-03")],
+)
+def test_a_month_named_relative_to_the_anchor(text, anchor, expected):
+    mention = only(text, PartialDate.parse(anchor))
+    assert str(mention.date) == expected and mention.date.precision is Precision.MONTH and mention.relative
+
+
+def test_the_following_year_counts_from_the_date_before_it():
+    mentions = find_dates("Iran applied in 2015 and was admitted the following year.", ANCHOR)
+    assert [str(m.date) for m in mentions] == ["2015", "2016"]
+
+
+def test_the_following_year_with_no_date_before_it_is_not_guessed():
+    assert find_dates("It was admitted the following year.", ANCHOR) == []

@@ -57,8 +57,8 @@ def test_an_expectation_is_never_a_fact():
 
 
 def test_a_blocked_application_is_an_expectation():
-    (found,) = extract("Tajikistan blocks Iran's application to join the SCO.", toy(), PartialDate.parse("2017-09-20"))
-    assert (found.subject.slug, found.expectation) == ("iran", True)
+    found = extract("Tajikistan blocks Iran's application to join the SCO.", toy(), PartialDate.parse("2017-09-20"))
+    assert {(a.subject.slug, a.value, a.expectation) for a in found} == {("iran", "member", True), ("iran", "acceding", True)}
 
 
 def test_an_unknown_publication_date_leaves_a_relative_date_unknown_and_lowers_confidence():
@@ -106,3 +106,120 @@ def test_evidence_always_indexes_the_text_at_its_line(parts, published):
         assert text[found.start:found.end] == found.evidence
         assert found.line == text.count("\n", 0, found.start) + 1
         assert 0.0 < found.confidence < 1.0
+
+
+def facts(text, published="2023-06", organisation="sco"):
+    found = extract(text, toy(), PartialDate.parse(published), organisation=organisation)
+    return {(a.subject.iso3 or a.subject.slug, a.value, str(a.date), a.expectation) for a in found if a.kind in ("membership.status", "office.assumed")}
+
+
+def test_founding_members_in_a_list_are_members_from_the_founding_the_sentence_dates():
+    assert facts("The organisation was founded on 15 June 2001 by Russia, Kazakhstan and Tajikistan.") == {
+        ("RUS", "member", "2001-06-15", False), ("KAZ", "member", "2001-06-15", False), ("TJK", "member", "2001-06-15", False),
+    }
+
+
+def test_founding_members_without_a_date_take_the_founding_the_dataset_records():
+    assert facts("Its other original members are Kazakhstan and Uzbekistan.") == {
+        ("KAZ", "member", "2001-06-15", False), ("UZB", "member", "2001-06-15", False),
+    }
+    assert facts("The Shanghai Five was created by Russia, Kazakhstan and Tajikistan.") == {
+        ("RUS", "member", "1996-04-26", False), ("KAZ", "member", "1996-04-26", False), ("TJK", "member", "1996-04-26", False),
+    }
+
+
+def test_these_countries_are_the_list_of_the_sentence_before():
+    text = "Russia, Kazakhstan and Tajikistan signed a border treaty. On 15 June 2001 these countries and Uzbekistan met to announce a new organisation."
+    assert {f for f in facts(text) if f[1] == "member"} == {
+        (iso3, "member", "2001-06-15", False) for iso3 in ("RUS", "KAZ", "TJK", "UZB")
+    }
+
+
+def test_the_accession_process_is_a_status_and_not_a_membership():
+    assert facts("Mongolia signed the memorandum of obligations in 2022.") == {("MNG", "acceding", "2022", False)}
+    assert facts("Belarus applied for membership in 2019.") == {("BLR", "acceding", "2019", False)}
+
+
+def test_signing_a_pledge_to_join_is_dated_by_the_signing_not_by_the_joining():
+    found = facts("India and Pakistan signed pledges to join the SCO in 2017 at the summit, held in 2016 in Astana.")
+    assert ("IND", "acceding", "2016", False) in found and ("IND", "member", "2017", True) in found
+
+
+def test_a_vote_the_members_are_set_to_hold_is_an_expectation():
+    found = facts("The members are set to vote on June 24 to begin the accession process for India.", "2016-06-20")
+    assert found == {("IND", "acceding", "2016-06-24", True)}
+
+
+def test_an_event_takes_the_one_date_of_its_sentence_not_the_publication():
+    found = facts("In 2017, under Kazakhstan's presidency, a decision was taken to admit India as a member.", "2024-05")
+    assert found == {("KAZ", "chair", "2017", False), ("IND", "member", "2017", False)}
+
+
+def test_a_presidency_in_passing_is_dated_by_the_period_of_the_sentence_before():
+    found = facts("The pandemic reached the region in March 2020. Its first months fell during the Russian presidency.")
+    assert found == {("RUS", "chair", "2020", False)}
+
+
+def test_a_presidency_stated_in_passing_with_its_year():
+    assert facts("India's 2023 chairmanship stressed connectivity.", "2023-06") == {("IND", "chair", "2023", False)}
+    assert facts("Kazakhstan's ongoing presidency helps.", "2024-05") == {("KAZ", "chair", "2024-05", False)}
+
+
+def test_relative_dates_resolve_against_the_story():
+    assert facts("Iran joined the SCO last June.", "2017-03-10") == {("IRN", "member", "2016-06", False)}
+    assert facts("Iran became an observer in 2005 and India joined the following year.") == {
+        ("IRN", "observer", "2005", False), ("IND", "member", "2006", False),
+    }
+
+
+def test_a_sentence_broken_by_a_page_break_is_read_whole():
+    text = "In 2017 the Astana summit opened a new page in the history of\n\nthe organisation. India and Pakistan were admitted."
+    assert facts(text) == {("IND", "member", "2017", False), ("PAK", "member", "2017", False)}
+
+
+def test_lists_with_as_well_as_and_parentheses():
+    assert facts("The observer states are Belarus, Mongolia as well as Iran.", "2013") == {
+        (iso3, "observer", "2013", False) for iso3 in ("BLR", "MNG", "IRN")
+    }
+    assert facts("Alongside Russia and India, the members are Kazakhstan and Tajikistan.", "2013") == {
+        (iso3, "member", "2013", False) for iso3 in ("RUS", "IND", "KAZ", "TJK")
+    }
+    assert facts("Two states have observer status (Belarus and Mongolia).", "2013") == {
+        (iso3, "observer", "2013", False) for iso3 in ("BLR", "MNG")
+    }
+
+
+def test_a_state_the_dataset_lacks_is_found_with_its_iso_code():
+    (found,) = extract("Turkmenistan became an observer on 12 March 2026.", toy(), PartialDate.parse("2026-03"))
+    assert (found.subject.iso3, found.subject.known, found.value, str(found.date)) == ("TKM", False, "observer", "2026-03-12")
+
+
+def test_every_line_of_a_repeated_assertion_is_kept():
+    (found,) = extract("India joined the SCO in 2017.\n\nSince 2017 India has been a full member? No: India joined the SCO in 2017.", toy(), None)
+    assert found.lines == (1, 3)
+
+
+def test_a_hedged_joining_is_an_expectation():
+    assert facts("Iran is likely to join the SCO next year.", "2022-05") == {("IRN", "member", "2023", True)}
+
+
+def test_the_inclusion_of_a_state_and_a_date_in_parentheses_about_it():
+    assert facts("It is expected that the inclusion of Iran (this year) will help.") == {("IRN", "member", "2023", True)}
+    assert facts("The inclusion of Iran in 2023 widened the map.") == {("IRN", "member", "2023", False)}
+    assert facts("India's year saw progress in digital inclusion.") == set()
+
+
+def test_a_pull_quote_inside_a_broken_sentence_does_not_cut_the_narrative():
+    quote = "A new page was opened for the whole region and its people."
+    text = (
+        f"In 2017 the Astana summit opened a new page in the history of\n\n{quote}\n\n"
+        f"the organisation. For the first time two states were admitted: India and Pakistan.\n\n{quote}"
+    )
+    assert facts(text) == {("IND", "member", "2017", False), ("PAK", "member", "2017", False)}
+
+
+def test_a_founding_word_names_founders_only_when_it_is_the_organisations_founding_and_the_list_follows_it():
+    assert facts("Its energy club was set up in 2007 by Russia and Kazakhstan.") == set()
+    assert facts("Belarus and Mongolia have observer status in the SCO, which was set up in 2001.", "2017") == {
+        ("BLR", "observer", "2017", False), ("MNG", "observer", "2017", False),
+    }

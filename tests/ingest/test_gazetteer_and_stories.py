@@ -1,5 +1,5 @@
 from events.domain.dates import PartialDate
-from ingest.gazetteer import Via
+from ingest.gazetteer import Via, world_state
 from ingest.stories import sentences, stories
 from tests.ingest.gazetteers import toy
 
@@ -55,3 +55,8 @@ def test_sentences_carry_line_numbers_and_index_the_text():
     found = list(sentences(text, None))
     assert [(s.line, s.text) for s in found] == [(1, "Mr. Norov met Dr. Li."), (1, "Then"), (2, "JAN. 1 came."), (4, "S. Jaishankar spoke.")]
     assert all(text[s.start:s.end] == s.text for s in found)
+
+
+def test_a_state_the_dataset_lacks_is_known_to_the_world_gazetteer_by_name_and_demonym():
+    assert (world_state("Turkmenistan").iso3, world_state("Turkmen").iso3, world_state("turkmenistan ").slug) == ("TKM", "TKM", "turkmenistan")
+    assert world_state("Atlantis") is None

@@ -15,7 +15,7 @@ from ingest.representations import assertion_record
 class Command(BaseCommand):
     help = (
         "Measure extraction against hand-checked lists: each EXPECTED.jsonl starts with "
-        '{"document": FILE, "published": DATE} and lists one expected candidate a line.'
+        '{"document": FILE, "published": DATE} and lists one expected fact a line, with the lines that support it.'
     )
 
     def add_arguments(self, parser):
@@ -37,19 +37,26 @@ class Command(BaseCommand):
             text = documents.read(document.read_bytes(), document.name).text
             published = _published(header.get("published"), path)
             assertions = extract(text, names, published, store.vocabulary(organisation), organisation.entity.slug if organisation.entity else None)
-            found_here = [assertion_record(a, document.name) for a in assertions]
-            self._report(document.name, rows, found_here, options["show_misses"])
-            expected += [{**r, "_doc": document.name} for r in rows]
-            found += [{**r, "_doc": document.name} for r in found_here]
-        self.stdout.write("\nAll documents\n")
-        self.stdout.write(evaluation.table(evaluation.scores(expected, found), evaluation.scores(expected, found, with_date=False)))
+            found_here = [{**assertion_record(a, document.name), "lines": list(a.lines), "_doc": document.name} for a in assertions]
+            expected_here = [{**r, "_doc": document.name} for r in rows]
+            self._report(document.name, expected_here, found_here, options["show_misses"])
+            expected += expected_here
+            found += found_here
+        self.stdout.write("\nAll documents, by kind\n")
+        self.stdout.write(evaluation.table(expected, found))
+        targets = lambda rows: [r for r in rows if evaluation.group(r) in evaluation.TARGETS]  # noqa: E731
+        self.stdout.write(f"\n\nAll documents, {evaluation.TARGET} only, by document\n")
+        self.stdout.write(evaluation.table(targets(expected), targets(found), by=lambda r: r["_doc"][:3]))
+        flipped = evaluation.expectations_as_facts(expected, found)
+        self.stdout.write(f"\n\nExpectations reported as facts: {len(flipped)}\n")
+        self.stdout.write("".join(f"  {k}\n" for k in flipped))
 
     def _report(self, name: str, expected: list, found: list, show_misses: bool) -> None:
         self.stdout.write(f"\n{name}\n")
-        self.stdout.write(evaluation.table(evaluation.scores(expected, found), evaluation.scores(expected, found, with_date=False)))
+        self.stdout.write(evaluation.table(expected, found) + "\n")
         if show_misses:
             missed, extra = evaluation.misses(expected, found)
-            self.stdout.write("\n".join([*(f"  missed {k}" for k in missed), *(f"  extra  {k}" for k in extra)]))
+            self.stdout.write("".join([*(f"  missed {k[1:]}\n" for k in missed), *(f"  extra  {k[1:]}\n" for k in extra)]))
 
 
 def _read(path: Path) -> tuple[dict, list[dict]]:

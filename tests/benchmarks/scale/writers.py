@@ -117,14 +117,11 @@ def _writing(post: Callable[[int, str], int], subjects: tuple[str, ...], writers
 
 def _chain_since(seq: int, previous: str) -> tuple[int, bool]:
     """How many events follow `seq`, and whether they are consecutive and each chains to the one before."""
-    from events import records
-    from events.integrity import event_hash
-    from events.models import Event
+    from events.integrity import chained as links
+    from events.integrity import link_holds
 
     chained, count = True, 0
-    rows = Event.objects.filter(seq__gt=seq).order_by("seq").values_list(*records.COLUMNS, "prev_hash", "hash")
-    for count, row in enumerate(rows, 1):
-        record = records.from_row(row)
-        chained &= record.seq == seq + count and row[-2] == previous and event_hash(record, previous) == row[-1]
-        previous = row[-1]
+    for count, link in enumerate(links(after=seq), 1):
+        chained &= link.record.seq == seq + count and not link_holds(link, previous)
+        previous = link.hash
     return count, chained
