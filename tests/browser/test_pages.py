@@ -73,6 +73,8 @@ def test_every_page_opens_without_horizontal_scrolling(chromium, live_server, wi
             wide[name] = _overflow(page)
             _shot(page, f"{width}-{name}")
         assert wide == {name: 0 for name in pages}
+        page.goto(f"{live_server.url}/chart/")  # on a phone the chart scrolls in its box, at a legible scale
+        assert page.eval_on_selector("figure.chart svg", "svg => svg.getBoundingClientRect().width") >= 768
 
 
 def test_a_reader_moves_the_date_steps_through_changes_and_compares_two_dates(chromium, live_server):
