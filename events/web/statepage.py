@@ -42,8 +42,12 @@ class Dispute:
 
     key: SlotKey
     about: str  # "Belarus", "SCO Charter"
-    told: str  # "The sources give different values: …"
+    told: str  # "The sources disagree on the value: …"
     claims: tuple[Evidence, ...]
+
+    @property
+    def seqs(self) -> set[int]:
+        return {claim.link.seq for claim in self.claims}
 
 
 @dataclass
@@ -71,16 +75,15 @@ class StatePage:
     known_at: datetime | None
     offices: tuple[Section, ...]
     statuses: tuple[Section, ...]
-    disputes: tuple[Dispute, ...]  # all of them, each also on its line when it has one
-    elsewhere: tuple[Dispute, ...]  # disputes on no line shown (a happening: a document's signing)
+    disputes: tuple[Dispute, ...]  # all of them, each also on the line whose events it involves
     previous: date | None
     next: date | None
     changed: tuple[ChangeLine, ...]  # what changed on this very day, in words
 
 
 _WORDS = {
-    "values": "The sources give this different values",
-    "dates": "The sources give this different dates",
+    "values": "The sources disagree on the value",
+    "dates": "The sources disagree on the date",
 }
 
 
@@ -97,13 +100,13 @@ def state_page(organisation: Organisation, at: date, known_at: datetime | None =
     for dispute in disputes:
         on_slot.setdefault(dispute.key, []).append(dispute)
 
-    placed: set[SlotKey] = set()
-
     def line(entry: dict[str, Any]) -> Line:
+        """The line, marked with the disputes of its slot that involve its own events: a dispute the
+        slot has left behind (two accounts of 2015, a line that stands on a 2024 event) is not its."""
         behind = [by_id[event_id] for event_id in map(UUID, entry["events"]) if event_id in by_id]
-        slots = {slot for slot, _ in behind}
-        placed.update(slots)
-        return Line(entry, [evidence[seq] for _, seq in behind], [d for slot in slots for d in on_slot.get(slot, ())])
+        seqs = {seq for _, seq in behind}
+        disputes = [d for slot in {slot for slot, _ in behind} for d in on_slot.get(slot, ()) if seqs & d.seqs]
+        return Line(entry, [evidence[seq] for _, seq in behind], disputes)
 
     declared = queries.roles(organisation)
     offices, statuses = [], []
@@ -118,8 +121,7 @@ def state_page(organisation: Organisation, at: date, known_at: datetime | None =
     previous, following = change_days(organisation, at, known_at)
     day_before = queries.state_at(organisation, at - timedelta(days=1), known_at) if at > date.min else None
     return StatePage(
-        at, known_at, tuple(offices), tuple(statuses), tuple(disputes),
-        tuple(d for d in disputes if d.key not in placed), previous, following,
+        at, known_at, tuple(offices), tuple(statuses), tuple(disputes), previous, following,
         tuple(differences(organisation, diffs.changes(day_before, state))) if day_before else (),
     )
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from events import store
-from events.models import EntityAlias
+from events.models import Entity, EntityAlias
 from tests import builders
 
 
@@ -103,9 +103,17 @@ def test_state_page_marks_the_disputed_line_and_explains_the_conflict_in_words(c
     text = text_of(client, reverse("events:state"), at="2018-01-01")
     belarus = text.split('id="status-observers"')[1].split("</section>")[0]
     assert "Belarus" in belarus and "disputed" in belarus
-    assert "The sources give this different values" in belarus
+    assert "The sources disagree on the value" in belarus
     assert "“Belarus becomes an observer — 10 July 2015” (Source test-source, confidence 0.90)" in belarus
     assert "membership: belarus" not in text  # no raw keys
+
+
+def test_a_dispute_the_slot_has_left_behind_is_listed_but_marks_no_later_line(client, world):
+    builders.membership(Entity.objects.get(slug="belarus"), "member", "2024-07-04")
+    text = text_of(client, reverse("events:state"), at="2025-01-01")
+    members = text.split('id="status-members"')[1].split("</section>")[0]
+    assert "Belarus" in members and "disputed" not in members
+    assert "The sources disagree on the value" in text.split('id="disputes"')[1]
 
 
 def test_state_page_previous_and_next_go_to_the_days_the_state_changed(client, world):
