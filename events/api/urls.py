@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import SimpleRouter
 
 from . import views
+from .periods import PeriodsView
 
 app_name = "api"
 
@@ -19,6 +20,7 @@ urlpatterns = [
     path("entities/<str:slug>/history/", views.EntityHistoryView.as_view(), name="entity-history"),
     path("state/", views.StateView.as_view(), name="state"),
     path("state/diff/", views.StateDiffView.as_view(), name="state-diff"),
+    path("periods/", PeriodsView.as_view(), name="periods"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("docs/redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),

@@ -1,3 +1,4 @@
+"""The public web pages: thin views over events.queries and events.documents; templates/ does the markup."""
 from django.urls import path
 
 from . import views
@@ -5,8 +6,13 @@ from . import views
 app_name = "events"
 
 urlpatterns = [
-    path("", views.timeline, name="timeline"),
+    path("", views.home, name="home"),
+    path("timeline/", views.timeline, name="timeline"),
     path("state/", views.state, name="state"),
-    path("entities/<slug:slug>/", views.entity_history, name="entity"),
+    path("state/diff/", views.state_diff, name="state-diff"),
+    path("chart/", views.chart, name="chart"),
+    path("entities/", views.entity_index, name="entities"),
+    path("entities/<slug:slug>/", views.entity, name="entity"),
+    path("sources/<slug:key>/", views.source, name="source"),
     path("events/<uuid:event_id>/", views.event_detail, name="event"),
 ]

@@ -259,8 +259,8 @@ def test_feed_links_to_the_timeline_page(client):
 
     _, feed = read(client, "/feeds/events.rss")
 
-    assert feed.feed.link == "http://testserver/"
-    assert path_of(link(feed.feed, "alternate")) == "/"
+    assert feed.feed.link == "http://testserver/timeline/"
+    assert path_of(link(feed.feed, "alternate")) == "/timeline/"
 
 
 def test_a_sighting_is_titled_as_a_listing_not_as_a_change(client):
