@@ -2,6 +2,8 @@
 import pytest
 from celery import Celery
 from celery.contrib.testing.worker import start_worker
+
+from scotimeline.celery import app as project_app
 from django.db import connection
 
 from events import queries, tasks
@@ -15,8 +17,12 @@ def redis_app(redis_url):
     app.conf.update(task_always_eager=False, broker_connection_retry_on_startup=False)
     for task in (tasks.verify_log, tasks.rebuild_projections):
         app.task(name=task.name)(task.run)
-    with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
-        yield app
+    try:
+        with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
+            yield app
+    finally:  # start_worker makes its app the current and default one: shared tasks must find the project's again
+        project_app.set_current()
+        project_app.set_default()
 
 
 @pytest.mark.postgres
