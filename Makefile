@@ -41,7 +41,7 @@ run: setup $(SECRET_KEY_FILE)
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo ""
 	@echo "scotimeline is serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
-	@echo "Create an admin user first with:  $(BIN)/python manage.py createsuperuser"
+	@echo 'Create an admin user first with:  SECRET_KEY="$$(cat $(SECRET_KEY_FILE))" $(BIN)/python manage.py createsuperuser'
 	@echo ""
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
