@@ -4,9 +4,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.admin.widgets import AutocompleteSelect
 
 from events import store
+from events.admin.forms import autocomplete
 from events.domain.dates import InvalidDate, PartialDate
 from events.domain.errors import ValidationError
 from events.domain.kinds import KINDS, RETRACTION, Vocabulary
@@ -87,8 +87,7 @@ class AcceptForm(forms.Form):
         }
         super().__init__(data, initial=initial, **kwargs)
         self.recorded_as, self.new_state = recorded_as, new_state
-        self.fields["subject"].widget = AutocompleteSelect(Event._meta.get_field("subject"), admin_site)
-        self.fields["subject"].widget.choices = self.fields["subject"].choices
+        autocomplete(self.fields["subject"], "subject", admin_site)
         self.fields["value"].choices = _vocabulary_choices(store.vocabulary(candidate.document.organisation))
         if recorded_as is None:
             del self.fields["second_source"]

@@ -57,6 +57,7 @@ LIBRARY_HOMES: dict[str, tuple[str, ...]] = {
 OTHER_APPS: dict[str, tuple[str, ...]] = {
     "ingest": ("events.domain", "events.models", "events.records", "events.store", "events.roles"),
     "ingest.management": ("events.management.arguments",),  # the commands share argument parsing
+    "ingest.forms": ("events.admin.forms",),  # the accept form picks a subject as the add-event form does
 }
 
 

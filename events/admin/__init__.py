@@ -16,7 +16,16 @@ from events.filters import EventFilterSet
 from events.models import Entity, EntityAlias, Event, MeetingType, Office, Organisation, Source, Status
 
 from . import views
-from .forms import SourceForm
+from .forms import Autocomplete, SourceForm
+
+
+class AutocompleteAdmin(admin.ModelAdmin):
+    """Its autocomplete_fields use Autocomplete, which re-renders a refused form whatever id was submitted."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = Autocomplete(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class StatusInline(admin.TabularInline):
@@ -35,7 +44,7 @@ class MeetingTypeInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AutocompleteAdmin):
     list_display = ["slug", "name", "short_name"]
     search_fields = ["slug", "name", "short_name"]
     autocomplete_fields = ["entity"]
@@ -48,7 +57,7 @@ class AliasInline(admin.TabularInline):
 
 
 @admin.register(Entity)
-class EntityAdmin(admin.ModelAdmin):
+class EntityAdmin(AutocompleteAdmin):
     list_display = ["name", "type", "iso3", "slug", "country"]
     list_filter = ["type"]
     list_select_related = ["country"]

@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError as NotAValue
 from django.db import transaction
 
 from events import store
@@ -57,9 +58,26 @@ def by_seq(message: str) -> str:
     return _UUID.sub(lambda found: f"#{seqs[found[0].lower()]}" if found[0].lower() in seqs else found[0], message)
 
 
+class Autocomplete(AutocompleteSelect):
+    """Django's autocomplete select, except that a refused form whose submitted id is no id at all (":")
+    shows the field empty: Django's own widget looks the value up to show it and fails (a 500)."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.remote_field.model._meta.get_field(self.field.remote_field.field_name)
+        return super().optgroups(name, [v for v in value if _is_value_of(target, v)], attr)
+
+
+def _is_value_of(target, value) -> bool:
+    try:
+        target.to_python(value)
+    except NotAValue:
+        return False
+    return True
+
+
 def autocomplete(field: forms.ModelChoiceField, event_field: str, admin_site) -> None:
     """Pick the value by searching its admin (Entity, Source), as autocomplete_fields does for Event's FKs."""
-    field.widget = AutocompleteSelect(Event._meta.get_field(event_field), admin_site)
+    field.widget = Autocomplete(Event._meta.get_field(event_field), admin_site)
     field.widget.choices = field.choices
 
 
