@@ -41,6 +41,11 @@ class FilterSet(django_filters.FilterSet):
         return cls._form_class
 
 
+def _invalid(message: str, value) -> forms.ValidationError:
+    """The value goes in as a parameter: django-filter %-formats every message, so a "%" in a message is an error."""
+    return forms.ValidationError(message, code="invalid", params={"value": repr(value)})
+
+
 class UTCMomentField(django_filters.fields.IsoDateTimeField):
     """An ISO datetime, turned to UTC here: an offset can carry it off the calendar (0001-01-01T00:00+05:00)."""
 
@@ -49,7 +54,7 @@ class UTCMomentField(django_filters.fields.IsoDateTimeField):
         try:
             return None if moment is None else moment.astimezone(datetime.timezone.utc)
         except OverflowError:
-            raise forms.ValidationError(f"{value!r} is outside the calendar in UTC", code="invalid") from None
+            raise _invalid("%(value)s is outside the calendar in UTC", value) from None
 
 
 class MomentFilter(django_filters.IsoDateTimeFilter):
@@ -65,7 +70,7 @@ class StrictBooleanField(forms.NullBooleanField):
         text = "" if value is None else str(value).strip().lower()
         if text in ("", "true", "1", "false", "0"):
             return {"": None, "true": True, "1": True, "false": False, "0": False}[text]
-        raise forms.ValidationError(f"{str(value)[:40]!r} is not true or false", code="invalid")
+        raise _invalid("%(value)s is not true or false", str(value)[:40])
 
     def validate(self, value):
         pass

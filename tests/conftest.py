@@ -14,6 +14,12 @@ import os
 import pytest
 from django.conf import settings
 from django.db import connection
+from hypothesis import settings as hypothesis_settings
+
+# CI replays the same examples on every run (HYPOTHESIS_PROFILE=ci in .ci/run), so a landing is never
+# refused by a new random draw; runs elsewhere draw afresh and go on finding new cases.
+hypothesis_settings.register_profile("ci", derandomize=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 # Set by .ci/run when the suite connects as the application's role (manage.py create_app_role), not the owner.

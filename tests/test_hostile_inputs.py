@@ -150,6 +150,15 @@ def test_a_moment_an_offset_carries_off_the_calendar_is_a_400(client, seeded, qu
     assert "outside the calendar" in body["detail"]
 
 
+@pytest.mark.parametrize("value", ["%", "%s", "%(x)s", "100%"])
+@pytest.mark.parametrize("parameter", ["include_retracted", "recorded_after"])
+def test_a_percent_sign_in_a_refused_filter_value_is_quoted_in_the_400(client, seeded, parameter, value):
+    body = assert_api_error(client.get("/api/entities/india/history/", {parameter: value}), 400)
+
+    assert body["detail"].startswith(f"{parameter}: ")
+    assert parameter != "include_retracted" or repr(value) in body["detail"]
+
+
 def test_the_feeds_refuse_a_moment_off_the_calendar_in_plain_text(client, seeded):
     response = client.get("/feeds/events.atom?recorded_after=0001-01-01T00:00:00%2B05:00")
 

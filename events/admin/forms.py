@@ -59,20 +59,20 @@ def by_seq(message: str) -> str:
 
 
 class Autocomplete(AutocompleteSelect):
-    """Django's autocomplete select, except that a refused form whose submitted id is no id at all (":")
-    shows the field empty: Django's own widget looks the value up to show it and fails (a 500)."""
+    """Django's autocomplete select, except that a refused form whose submitted id is no id at all (":",
+    or a number no column holds) shows the field empty: Django's own widget looks the value up with a
+    query that fails on it (a 500)."""
 
     def optgroups(self, name, value, attr=None):
-        target = self.field.remote_field.model._meta.get_field(self.field.remote_field.field_name)
-        return super().optgroups(name, [v for v in value if _is_value_of(target, v)], attr)
+        return super().optgroups(name, [v for v in value if _chosen(self.choices.field, v)], attr)
 
 
-def _is_value_of(target, value) -> bool:
+def _chosen(field: forms.ModelChoiceField, value) -> bool:
+    """Whether the value names a row the field offers (its own lookup, which refuses what is no id)."""
     try:
-        target.to_python(value)
+        return field.to_python(value) is not None
     except NotAValue:
         return False
-    return True
 
 
 def autocomplete(field: forms.ModelChoiceField, event_field: str, admin_site) -> None:
