@@ -102,7 +102,10 @@ class ApiRootView(APIView):
         responses={200: {"type": "object", "additionalProperties": {"type": "string", "format": "uri"}}, **errors()},
     )
     def get(self, request):
-        names = ["event-list", "source-list", "entity-list", "organisation-list", "kind-list", "state", "state-diff", "schema", "docs"]
+        names = [
+            "event-list", "source-list", "entity-list", "organisation-list", "kind-list", "state", "state-diff", "periods",
+            "schema", "docs",
+        ]
         return Response({name.removesuffix("-list"): api_reverse(f"api:{name}", request=request) for name in names})
 
 

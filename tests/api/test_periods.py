@@ -68,3 +68,7 @@ def test_periods_as_known_at_a_moment_before_the_log_are_none(client, world):
 def test_periods_in_an_unknown_format_are_a_400_naming_the_formats(client, world):
     answer = client.get("/api/periods/", {"format": "xml"})
     assert answer.status_code == 400 and answer.json()["errors"] == {"format": ["'xml' is not a format here (json, csv)"]}
+
+
+def test_the_api_root_links_the_periods(client, db):
+    assert client.get("/api/").json()["periods"] == "http://testserver/api/periods/"
