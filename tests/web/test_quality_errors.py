@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
-from django.test import RequestFactory, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.urls import include, path
 from django.views import defaults
 
@@ -104,6 +104,15 @@ def test_a_refusal_is_a_403_page_with_the_navigation():
 
     assert response.status_code == 403
     _navigation_in(response.content.decode())
+
+
+def test_a_refused_csrf_token_is_a_403_page_with_the_navigation_that_says_what_to_do(db):
+    response = Client(enforce_csrf_checks=True).post("/admin/login/", {"username": "a", "password": "b"})
+
+    assert response.status_code == 403
+    html = response.content.decode()
+    _navigation_in(html)
+    assert "This form could not be sent" in html and "nothing was recorded" in html
 
 
 def test_the_500_page_has_the_navigation_and_needs_no_database():
