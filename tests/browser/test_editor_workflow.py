@@ -54,6 +54,13 @@ def _pick(page, field: str, text: str) -> None:
     page.click(f".select2-results__option:has-text('{text}')")
 
 
+def sign_in(page, server_url: str, username: str) -> None:
+    page.goto(f"{server_url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+
+
 def _shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
@@ -72,10 +79,7 @@ def test_an_editor_adds_a_membership_sees_it_everywhere_and_cannot_edit_or_delet
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         try:
-            page.goto(f"{live_server.url}/admin/login/")
-            page.fill("#id_username", "edith")
-            page.fill("#id_password", PASSWORD)
-            page.click("input[type=submit]")
+            sign_in(page, live_server.url, "edith")
             page.click("#timeline-pages a.addlink")
             page.check("input[name=kind][value='membership.status']")
             _shot(page, "01-choose-kind")

@@ -17,7 +17,9 @@ from events.models import Entity, Event
 from ingest import pipeline
 from ingest.models import Candidate
 from tests import builders
-from tests.browser.test_editor_workflow import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PASSWORD, _shot, sync_playwright  # noqa: F401
+from tests.browser.test_editor_workflow import (  # noqa: F401 (sync_playwright: a fixture)
+    ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PASSWORD, _shot, sign_in, sync_playwright,
+)
 from tests.ingest.dataset import NEWS, sco_with_entities
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -75,10 +77,7 @@ def test_a_duplicate_is_flagged_and_refused_an_unknown_state_is_created_and_the_
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         try:
-            page.goto(f"{live_server.url}/admin/login/")
-            page.fill("#id_username", "rita")
-            page.fill("#id_password", PASSWORD)
-            page.click("input[type=submit]")
+            sign_in(page, live_server.url, "rita")
 
             page.goto(queue)
             _shot(page, "review-01-queue-1280px")
