@@ -19,6 +19,7 @@ from django.db import transaction
 from . import store
 from .domain.dates import InvalidDate, PartialDate
 from .domain.errors import ValidationError
+from .domain.shapes import http_url
 from .domain.kinds import KINDS, Vocabulary, get_kind, validate_payload, validate_subject
 from .models import Entity, EntityAlias, Event, MeetingType, Office, Organisation, Source, Status
 
@@ -207,6 +208,7 @@ def _load_events(organisation: Organisation, rows: list[dict[str, Any]], prune: 
 
 SLUG = re.compile(r"^[-a-z0-9_]+$")
 ISO3 = re.compile(r"^[A-Z]{3}$")
+_HTTP_URL = http_url(Source._meta.get_field("url").max_length)  # the rule import_log applies too
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -354,9 +356,8 @@ def _check_sources(rows: _Rows, data: dict[str, Any]) -> set[str]:
     for label, row in rows.table(data, "sources", "sources"):
         key = rows.slug(label, row, "key", keys)
         rows.model_fields(label, row, Source, {"title": "title", "publisher": "publisher", "url": "url", "kind": "kind"})
-        url = row.get("url")
-        if isinstance(url, str) and url and not url.lower().startswith(("http://", "https://")):
-            rows.add(label, "url", f"{url[:60]!r} is not an http(s) address")
+        if problem := _HTTP_URL(row.get("url", "")):
+            rows.add(label, "url", problem)
         rows.partial_date(label, row, "published", required=False)
         rows.number(label, row, "reliability", default=0.5)
         digest = row.get("sha256")
