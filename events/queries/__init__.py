@@ -126,7 +126,13 @@ def _shown(params) -> QuerySet:
     return ProjectedConflict.objects.filter(organisation_id=params[0]).filter(first_date__lte=params[1])
 
 
+def believed(rows: QuerySet, known_at: datetime | None) -> QuerySet:
+    """The projection's rows believed at `known_at` (None: now)."""
+    return rows.filter(BELIEVED_NOW) if known_at is None else _believed_at(rows, known_at, known_at)
+
+
 def _believed_at(rows: QuerySet, moment: datetime, again: datetime) -> QuerySet:
+    # The moment twice: a prepared query binds each parameter once.
     return rows.filter(recorded_from__lte=moment).filter(Q(recorded_until__isnull=True) | Q(recorded_until__gt=again))
 
 

@@ -11,13 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef
 
 from events.domain.dates import PartialDate
 from events.domain.kinds import families
 from events.models import BELIEVED_NOW, Entity, Organisation, SlotInterval
 
-from . import Holder, is_present_belief, roles
+from . import Holder, believed, is_present_belief, roles
 
 
 @dataclass(frozen=True)
@@ -39,13 +39,6 @@ _COLUMNS = (
     "family", "name", "value", "start", "end", "since_earliest", "since_latest", "since_precision", "confidence",
     "evidence", "holder__slug", "holder__name", "holder__type", "holder__iso3", "holder__country__iso3",
 )
-
-
-def believed(intervals: QuerySet[SlotInterval], known_at: datetime | None) -> QuerySet[SlotInterval]:
-    """The intervals believed at `known_at` (None: now; see `past_moment`)."""
-    if known_at is None:
-        return intervals.filter(BELIEVED_NOW)
-    return intervals.filter(recorded_from__lte=known_at).filter(Q(recorded_until__isnull=True) | Q(recorded_until__gt=known_at))
 
 
 def past_moment(known_at: datetime | None) -> datetime | None:
